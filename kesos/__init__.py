@@ -1,0 +1,40 @@
+"""kesos — an interactive, bilingual course on social welfare and social work theory.
+
+Notebooks use three calls::
+
+    import kesos
+    kesos.setup("en")            # once, in the setup cell: the notebook's language
+    kesos.show("q-welfare-views")  # one call per activity
+
+Heavy libraries (ipywidgets, pandas, matplotlib) are imported only when an activity, table or
+chart is shown, so ``import kesos`` stays fast.
+"""
+from __future__ import annotations
+
+from kesos.i18n import get_language, set_language
+
+__version__ = "0.1.0"
+__all__ = ["setup", "show", "quiz", "get_language", "set_language", "__version__"]
+
+
+def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
+    """Set the notebook's language (``"id"`` or ``"en"``) and, optionally, where progress is kept."""
+    set_language(lang)
+    if progress_path is not None:
+        from kesos.progress import ProgressStore, set_store
+
+        set_store(ProgressStore(progress_path))
+
+
+def show(item_id: str):
+    """Show one activity by its id (the widget is the cell's output)."""
+    from kesos.widgets import make_widget
+
+    return make_widget(item_id)
+
+
+def quiz(item_ids: list[str], title: str | None = None):
+    """Show several activities as a section quiz with a running score."""
+    from kesos.widgets import make_quiz
+
+    return make_quiz(item_ids, title=title)

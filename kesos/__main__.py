@@ -1,0 +1,5 @@
+import sys
+
+from kesos.cli import main
+
+sys.exit(main())

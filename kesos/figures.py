@@ -1,0 +1,173 @@
+"""Tables and diagrams built from the content data, in the notebook's language.
+
+One call each in a notebook (``kesos.figures.views_table()``). Tables are pandas DataFrames (shown
+as HTML, escaped by pandas); diagrams are returned as :class:`SVGFigure` objects with real text,
+so they scale, print and can be searched. pandas and matplotlib are imported here only.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+from kesos.content import load_course
+from kesos.i18n import get_language, t
+
+VIEWS = ("condition", "system", "discipline")
+
+
+class SVGFigure:
+    """A rendered diagram; Jupyter shows it through ``_repr_svg_``."""
+
+    def __init__(self, svg: str, title: str):
+        self.svg = svg
+        self.title = title
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+    def __repr__(self) -> str:  # what nbval and plain consoles see
+        return f"<figure: {self.title}>"
+
+
+def _lang(lang: str | None) -> str:
+    return lang or get_language()
+
+
+def views_table(lang: str | None = None):
+    """The three views of social welfare, with the definitions that take each view."""
+    import pandas as pd
+
+    lang = _lang(lang)
+    course = load_course()
+    rows = []
+    for view in VIEWS:
+        for d in course.definitions.values():
+            if d.view == view:
+                rows.append(
+                    {
+                        t("col_view", lang): t(f"view_{view}", lang),
+                        t("col_source", lang): course.cite(d.cite, lang),
+                        t("col_summary", lang): d.summary.get(lang),
+                    }
+                )
+    return pd.DataFrame(rows).set_index([t("col_view", lang), t("col_source", lang)])
+
+
+def list_table(list_id: str, lang: str | None = None):
+    """The entries of one enumerated list from the chapter, numbered, with their explanation."""
+    import pandas as pd
+
+    lang = _lang(lang)
+    course = load_course()
+    lst = course.lists[list_id]
+    rows = [
+        {
+            t("col_item", lang): e.label.get(lang),
+            t("col_detail", lang): e.detail.get(lang) if e.detail else "",
+        }
+        for e in lst.entries
+    ]
+    caption = f"{lst.title.get(lang)} ({course.cite(lst.cite, lang)})" if lst.cite else lst.title.get(lang)
+    # the index header carries the list's title and citation, so the table explains itself
+    df = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name=caption))
+    if not any(r[t("col_detail", lang)] for r in rows):
+        df = df.drop(columns=[t("col_detail", lang)])
+    return df
+
+
+def definitions_table(ids: list[str], lang: str | None = None):
+    """Several definitions side by side: who, cited through what, and what it says."""
+    import pandas as pd
+
+    lang = _lang(lang)
+    course = load_course()
+    rows = []
+    for def_id in ids:
+        d = course.definitions[def_id]
+        rows.append(
+            {
+                t("col_source", lang): course.cite(d.cite, lang),
+                t("col_topic", lang): d.topic.get(lang),
+                t("col_summary", lang): d.summary.get(lang),
+            }
+        )
+    return pd.DataFrame(rows).set_index(t("col_source", lang))
+
+
+def roles_matrix(lang: str | None = None):
+    """Which roles each of the three role lists names; the last column counts them."""
+    import pandas as pd
+
+    lang = _lang(lang)
+    course = load_course()
+    role_ids: list[str] = []
+    for rl in course.role_lists.values():
+        for e in rl.entries:
+            if e.role not in role_ids:
+                role_ids.append(e.role)
+    columns = {rl.id: course.cite(rl.cite, lang) for rl in course.role_lists.values()}
+    yes, no = "✓", "—"
+    rows = []
+    for rid in role_ids:
+        row = {t("col_role", lang): course.roles[rid].name.get(lang)}
+        n = 0
+        for rl in course.role_lists.values():
+            inside = any(e.role == rid for e in rl.entries)
+            n += inside
+            row[columns[rl.id]] = yes if inside else no
+        row[t("col_lists", lang)] = n
+        rows.append(row)
+    df = pd.DataFrame(rows).set_index(t("col_role", lang))
+    return df.sort_values(t("col_lists", lang), ascending=False, kind="stable")
+
+
+def stages_cycle(lang: str | None = None) -> SVGFigure:
+    """Siporin's six stages of intervention drawn as a cycle (termination may lead to a new intake)."""
+    import matplotlib
+
+    from matplotlib.figure import Figure
+    from matplotlib.patches import FancyArrowPatch
+
+    lang = _lang(lang)
+    course = load_course()
+    stages = course.lists["list-siporin-stages"]
+    labels = [e.label.get(lang) for e in stages.entries]
+    n = len(labels)
+    fig = Figure(figsize=(7.5, 7.5))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(-1.6, 1.6)
+    ax.set_ylim(-1.6, 1.6)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    pts = []
+    for i, label in enumerate(labels):
+        angle = math.pi / 2 - 2 * math.pi * i / n
+        x, y = math.cos(angle), math.sin(angle)
+        pts.append((x, y))
+        ax.text(
+            x, y, f"{i + 1}\n" + _wrap(label, 18), ha="center", va="center", fontsize=11,
+            bbox=dict(boxstyle="round,pad=0.5", facecolor="#e8f0fe", edgecolor="#1a4fa0", linewidth=1.5),
+            color="#111111",
+        )
+    for i in range(n):
+        (x1, y1), (x2, y2) = pts[i], pts[(i + 1) % n]
+        ax.add_patch(
+            FancyArrowPatch(
+                (x1 * 0.78 + x2 * 0.22, y1 * 0.78 + y2 * 0.22),
+                (x1 * 0.22 + x2 * 0.78, y1 * 0.22 + y2 * 0.78),
+                arrowstyle="-|>", mutation_scale=18, color="#1a4fa0" if i < n - 1 else "#888888",
+                linestyle="-" if i < n - 1 else "--", connectionstyle="arc3,rad=-0.25",
+            )
+        )
+    title = f"{stages.title.get(lang)} — {course.cite(stages.cite, lang)}"
+    ax.text(0, 0, _wrap(title, 26), ha="center", va="center", fontsize=10, color="#333333")
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight")
+    return SVGFigure(buf.getvalue(), title)
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text

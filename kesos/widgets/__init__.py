@@ -1,0 +1,75 @@
+"""The activity widgets. Importing this package imports ipywidgets (``import kesos`` does not).
+
+``make_widget(item_id)`` shows one activity; ``make_quiz(ids, title)`` several with a running
+score. A new activity type is one :class:`ActivityWidget` subclass in its own module, registered
+with ``@register("<type>")``, plus its checker in :mod:`kesos.checking`, and one import below.
+
+The course is read from this checkout, or from the folder named by ``$KESOS_ROOT`` (the same
+variable ``kesos validate`` uses), e.g. a lecturer's own course or the test fixture course.
+"""
+from __future__ import annotations
+
+import os
+
+from kesos.content import ContentError, UnknownItemError, load_course
+from kesos.i18n import get_language, t
+from kesos.widgets.base import WIDGETS, ActivityWidget, esc, message_widget, register, render_result
+
+# one module per activity type; importing registers it
+from kesos.widgets import choice, matching, ordering, classification, vignette, open  # noqa: E402,F401
+from kesos.widgets.quiz import QuizWidget  # noqa: E402
+
+__all__ = [
+    "WIDGETS", "ActivityWidget", "QuizWidget", "register", "render_result",
+    "make_widget", "make_quiz", "content_error_widget", "unknown_item_widget", "current_course",
+]
+
+
+def current_course(root=None):
+    """The validated course (``root``, else ``$KESOS_ROOT``, else this checkout). Raises ContentError."""
+    return load_course(root or os.environ.get("KESOS_ROOT") or None)
+
+
+def content_error_widget(error: ContentError, lang: str | None = None):
+    """The content's problems, one line each, under a short title — never a traceback."""
+    lang = lang or get_language()
+    lines = [str(p) for p in error.problems] or [str(error)]
+    items = "".join(f"<li><code>{esc(line)}</code></li>" for line in lines)
+    return message_widget(
+        f'<div role="alert"><p><strong style="color:var(--jp-error-color1)">✗ {esc(t("content_error_title", lang))}'
+        f"</strong></p><ul>{items}</ul></div>",
+        "kesos-content-error",
+    )
+
+
+def unknown_item_widget(error: UnknownItemError, lang: str | None = None):
+    lang = lang or get_language()
+    text = f"<p><strong>✗ {esc(t('unknown_item', lang, item_id=error.key))}</strong></p>"
+    if error.nearest:
+        text += f"<p>{esc(t('did_you_mean', lang, names=', '.join(error.nearest)))}</p>"
+    return message_widget(f'<div role="alert">{text}</div>', "kesos-unknown-item")
+
+
+def make_widget(item_id: str, *, lang: str | None = None, store=None, course=None):
+    """The widget for activity ``item_id`` in ``lang`` (default: the notebook's language)."""
+    lang = lang or get_language()
+    try:
+        course = course or current_course()
+        activity = course.activity(item_id)
+    except ContentError as e:
+        return content_error_widget(e, lang)
+    except UnknownItemError as e:
+        return unknown_item_widget(e, lang)
+    return WIDGETS[activity.type](activity, course, lang=lang, store=store)
+
+
+def make_quiz(item_ids: list[str], title: str | None = None, *, lang: str | None = None, store=None, course=None):
+    """Several activities stacked, with a running score (sum of latest scores / maximum)."""
+    lang = lang or get_language()
+    try:
+        course = course or current_course()
+    except ContentError as e:
+        return content_error_widget(e, lang)
+    return QuizWidget(
+        [make_widget(i, lang=lang, store=store, course=course) for i in item_ids], title, lang=lang
+    )
