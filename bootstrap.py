@@ -34,7 +34,7 @@ DEFAULT_LANG = "id"
 KERNEL_NAME = "python3"
 KERNEL_DISPLAY = "Python 3 (kesos)"
 # Directories whose notebooks nbval executes (passed to pytest only if they exist).
-NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises")
+NOTEBOOK_DIRS = ("notebooks", "solutions", "exercises", "glossary")
 # Collected by nbval when given as part of "tests", but they are test data, not tests.
 TEST_IGNORES = ("tests/fixtures", "tests/browser/_tmp")
 

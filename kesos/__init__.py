@@ -17,6 +17,18 @@ __version__ = "0.1.0"
 __all__ = ["setup", "show", "quiz", "get_language", "set_language", "__version__"]
 
 
+_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "widgets", "exercise_checks")
+
+
+def __getattr__(name: str):
+    """``kesos.figures`` etc. are imported on first use, so ``import kesos`` stays fast."""
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"kesos.{name}")
+    raise AttributeError(f"module 'kesos' has no attribute {name!r}")
+
+
 def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
     """Set the notebook's language (``"id"`` or ``"en"``) and, optionally, where progress is kept."""
     set_language(lang)

@@ -29,6 +29,45 @@ class SVGFigure:
         return f"<figure: {self.title}>"
 
 
+_TABLE_CLASS = []
+
+
+def _table(df, caption: str | None = None):
+    """The DataFrame, displayed left-aligned (easier to read for text) and with a caption.
+
+    It stays a DataFrame for code (exercises use these tables as data); only its HTML differs.
+    Every cell and header is HTML-escaped.
+    """
+    if not _TABLE_CLASS:
+        import pandas as pd
+
+        class Table(pd.DataFrame):
+            _metadata = ["caption"]
+
+            @property
+            def _constructor(self):
+                return Table
+
+            def _repr_html_(self):
+                styler = (
+                    pd.DataFrame(self).style.format(escape="html")
+                    .format_index(escape="html", axis=0).format_index(escape="html", axis=1)
+                    .set_properties(**{"text-align": "left", "vertical-align": "top"})
+                    .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
+                                       {"selector": "caption", "props": [("caption-side", "top"),
+                                                                         ("font-weight", "bold"),
+                                                                         ("text-align", "left")]}])
+                )
+                if getattr(self, "caption", None):
+                    styler = styler.set_caption(self.caption)
+                return styler.to_html()
+
+        _TABLE_CLASS.append(Table)
+    out = _TABLE_CLASS[0](df)
+    out.caption = caption
+    return out
+
+
 def _lang(lang: str | None) -> str:
     return lang or get_language()
 
@@ -50,7 +89,7 @@ def views_table(lang: str | None = None):
                         t("col_summary", lang): d.summary.get(lang),
                     }
                 )
-    return pd.DataFrame(rows).set_index([t("col_view", lang), t("col_source", lang)])
+    return _table(pd.DataFrame(rows).set_index([t("col_view", lang), t("col_source", lang)]))
 
 
 def list_table(list_id: str, lang: str | None = None):
@@ -68,11 +107,10 @@ def list_table(list_id: str, lang: str | None = None):
         for e in lst.entries
     ]
     caption = f"{lst.title.get(lang)} ({course.cite(lst.cite, lang)})" if lst.cite else lst.title.get(lang)
-    # the index header carries the list's title and citation, so the table explains itself
-    df = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name=caption))
+    df = pd.DataFrame(rows, index=pd.RangeIndex(1, len(rows) + 1, name="No."))
     if not any(r[t("col_detail", lang)] for r in rows):
         df = df.drop(columns=[t("col_detail", lang)])
-    return df
+    return _table(df, caption)
 
 
 def definitions_table(ids: list[str], lang: str | None = None):
@@ -91,7 +129,7 @@ def definitions_table(ids: list[str], lang: str | None = None):
                 t("col_summary", lang): d.summary.get(lang),
             }
         )
-    return pd.DataFrame(rows).set_index(t("col_source", lang))
+    return _table(pd.DataFrame(rows).set_index(t("col_source", lang)))
 
 
 def roles_matrix(lang: str | None = None):
@@ -118,7 +156,7 @@ def roles_matrix(lang: str | None = None):
         row[t("col_lists", lang)] = n
         rows.append(row)
     df = pd.DataFrame(rows).set_index(t("col_role", lang))
-    return df.sort_values(t("col_lists", lang), ascending=False, kind="stable")
+    return _table(df.sort_values(t("col_lists", lang), ascending=False, kind="stable"))
 
 
 def stages_cycle(lang: str | None = None) -> SVGFigure:

@@ -57,9 +57,9 @@ def update_notebook(path: Path, root: Path, lang: str, check: bool = False) -> b
     body = [c for c in nb.cells if TAG not in c.get("metadata", {}).get("tags", [])]
     cells = [_nav_cell(nav_text(root, lang, slug, "top"), "top"), *body,
              _nav_cell(nav_text(root, lang, slug, "bottom"), "bottom")]
-    before = nbformat.writes(nb)
+    before = path.read_text(encoding="utf-8")
     nb.cells = cells
-    after = nbformat.writes(nb)
+    after = nbformat.writes(nb) + "\n"  # same bytes as nbformat.write / kesos clean
     if before == after:
         return False
     if not check:

@@ -1,23 +1,26 @@
 """The activity widgets. Importing this package imports ipywidgets (``import kesos`` does not).
 
 ``make_widget(item_id)`` shows one activity; ``make_quiz(ids, title)`` several with a running
-score. A new activity type is one :class:`ActivityWidget` subclass in its own module, registered
-with ``@register("<type>")``, plus its checker in :mod:`kesos.checking`, and one import below.
+score. A new activity type is one :class:`ActivityWidget` subclass in ``kesos/widgets/<type>.py``,
+registered with ``@register("<type>")``, plus its checker in :mod:`kesos.checking`.
 
 The course is read from this checkout, or from the folder named by ``$KESOS_ROOT`` (the same
 variable ``kesos validate`` uses), e.g. a lecturer's own course or the test fixture course.
 """
 from __future__ import annotations
 
+import importlib
 import os
 
 from kesos.content import ContentError, UnknownItemError, load_course
 from kesos.i18n import get_language, t
+from kesos.schema import ACTIVITY_TYPES
 from kesos.widgets.base import WIDGETS, ActivityWidget, esc, message_widget, register, render_result
+from kesos.widgets.quiz import QuizWidget
 
-# one module per activity type; importing registers it
-from kesos.widgets import choice, matching, ordering, classification, vignette, open  # noqa: E402,F401
-from kesos.widgets.quiz import QuizWidget  # noqa: E402
+# One module per activity type, named after it; importing it registers its class.
+for _kind in ACTIVITY_TYPES:
+    importlib.import_module(f"kesos.widgets.{_kind}")
 
 __all__ = [
     "WIDGETS", "ActivityWidget", "QuizWidget", "register", "render_result",

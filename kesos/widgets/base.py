@@ -73,6 +73,27 @@ STYLE = """<style>
 </style>"""
 
 
+# Keyboard guard. JupyterLab runs its notebook command-mode shortcuts (arrows = move to another
+# cell, "a"/"b" = insert a cell, "d d" = delete one, ...) on keydown events that bubble up to the
+# document from any element it does not consider editable (`:read-write`): radio buttons,
+# checkboxes, <select> lists and buttons are not, and ipywidgets only stops propagation for text
+# inputs. Without this guard, pressing ArrowDown in a radio group or the ordering list moves the
+# learner to another cell. The handler stops the propagation of plain keys (no Ctrl/Alt/Meta; not
+# Tab, Escape or Shift+Enter) that start on the activity's own controls; the browser's default
+# action (move the selection, press the button) still happens. Installed once per rendered
+# activity by a hidden image whose load fails (ipywidgets HTML is not sanitized; without a
+# DOM-capable frontend nothing happens and the widget works as before).
+_KEY_GUARD_JS = (
+    "var i=this,n=0;(function f(){var b=i.closest('.kesos-activity');"
+    "if(!b){if(n++<50)setTimeout(f,100);return}"
+    "if(b.dataset.kesosKeys)return;b.dataset.kesosKeys='1';"
+    "b.addEventListener('keydown',function(e){var t=e.target,g=t.tagName;"
+    "if(e.ctrlKey||e.metaKey||e.altKey||e.key==='Tab'||e.key==='Escape'||(e.key==='Enter'&&e.shiftKey))return;"
+    "if(g==='SELECT'||g==='BUTTON'||(g==='INPUT'&&(t.type==='radio'||t.type==='checkbox')))e.stopPropagation()})})()"
+)
+KEY_GUARD = f'<img src="data:," alt="" hidden class="kesos-key-guard" onerror="{_KEY_GUARD_JS}">'
+
+
 def esc(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
@@ -87,6 +108,18 @@ def number(x: float, lang: str) -> str:
     """0.5 → '0.5' (en) / '0,5' (id); whole numbers without decimals."""
     s = f"{round(x, 2):g}"
     return s.replace(".", ",") if lang == "id" else s
+
+
+def percent(fraction: float) -> str:
+    """0.5 → '50%' (the same in both languages)."""
+    return f"{round(fraction * 100)}%"
+
+
+def button(description: str, css_class: str, **kw) -> W.Button:
+    """A button sized to its label (ipywidgets' fixed width cuts longer labels off)."""
+    b = W.Button(description=description, layout=W.Layout(width="auto", min_width="7em"), **kw)
+    b.add_class(css_class)
+    return b
 
 
 def verdict_badge(verdict: str, lang: str, words: dict[str, str] | None = None) -> str:
@@ -130,7 +163,7 @@ def render_result(
     ]
     if restored:
         out.append(f'<p class="kesos-restored"><em>{esc(t("restored_note", lang))}</em></p>')
-    score = f"{number(result.score, lang)}/{number(result.max_score, lang)}"
+    score = percent(result.score / result.max_score if result.max_score else 0.0)
     out.append(
         f'<p class="kesos-headline">{verdict_badge(verdict, lang)} · {esc(t("score_line", lang, score=score))}</p>'
     )
@@ -185,21 +218,21 @@ class ActivityWidget(W.VBox):
         self._quiet_depth = 0
         self._listeners: list[Callable[["ActivityWidget", Result], None]] = []
         self._hints_seen = 0
+        self._shown: Result | None = None  # the result the feedback area shows
+        self._stale = False  # the answer changed since that result was computed
         self.add_class("kesos-activity")
         self.add_class(f"kesos-type-{self.kind}")
 
         lang = self.lang
         self.header = W.HTML(
             STYLE
+            + KEY_GUARD
             + f'<h4 class="kesos-title">{esc(activity.title.get(lang))}</h4>'
             + f'<div class="kesos-prompt-text">{paragraphs(activity.prompt.get(lang))}</div>'
         )
-        self.check_button = W.Button(description=t(self.check_key, lang), button_style="primary")
-        self.check_button.add_class("kesos-check")
-        self.hint_button = W.Button(description=t("hint", lang), icon="lightbulb-o")
-        self.hint_button.add_class("kesos-hint")
-        self.retry_button = W.Button(description=t("try_again", lang), icon="undo")
-        self.retry_button.add_class("kesos-retry")
+        self.check_button = button(t(self.check_key, lang), "kesos-check", button_style="primary")
+        self.hint_button = button(t("hint", lang), "kesos-hint", icon="lightbulb-o")
+        self.retry_button = button(t("try_again", lang), "kesos-retry", icon="undo")
         if not activity.hints:
             self.hint_button.layout.display = "none"
         self.hints = W.HTML()
@@ -265,8 +298,15 @@ class ActivityWidget(W.VBox):
             c.observe(self._changed, names=names)
 
     def _changed(self, _change=None) -> None:
-        if not self._quiet_depth:
-            self._dirty = True
+        if self._quiet_depth:
+            return
+        self._dirty = True
+        if self._shown is not None and not self._shown.empty and not self._stale:
+            # The feedback shown is about the previous answer: say so (also covers a Check click
+            # that reached the kernel before the change did, which ipywidgets allows).
+            self._stale = True
+            note = esc(t("answer_changed", self.lang))
+            self.feedback.value = f'<p class="kesos-stale" role="status"><em>{note}</em></p>' + self.feedback.value
 
     def on_result(self, fn: Callable[["ActivityWidget", Result], None]) -> None:
         """Call ``fn(widget, result)`` after every recorded attempt (the quiz's running score)."""
@@ -304,6 +344,7 @@ class ActivityWidget(W.VBox):
         return None
 
     def _show(self, result: Result, answer: Any, *, restored: bool = False, extras: list[str] = ()) -> None:
+        self._shown, self._stale = result, False
         self.feedback.value = render_result(
             result, self.lang,
             verdict=self.verdict(result),
@@ -332,6 +373,7 @@ class ActivityWidget(W.VBox):
         with self.quiet():
             self.reset()
         self._dirty = True
+        self._shown, self._stale = None, False
         self.feedback.value = ""
 
     def _restore(self) -> None:
@@ -358,12 +400,19 @@ class ActivityWidget(W.VBox):
 def labelled_dropdown(text: str, description: str, options: list[tuple[str, Any]]) -> tuple[W.VBox, W.Dropdown]:
     """A row: the (long) text to classify or match, then a labelled Dropdown under it."""
     dd = W.Dropdown(
-        options=options, value=None, description=description,
-        style={"description_width": "initial"}, layout=W.Layout(width="max-content", min_width="16em"),
+        options=options, index=0, description=description,
+        style={"description_width": "initial"}, layout=W.Layout(width="32em", max_width="100%"),
     )
     row = W.VBox([W.HTML(f'<div class="kesos-item-text">{text}</div>'), dd])
     row.add_class("kesos-row")
     return row, dd
+
+
+def set_choice(dd: W.Dropdown, value: Any) -> None:
+    """Select ``value`` in a dropdown whose first option is the "— choose —" placeholder (None);
+    an unknown value (stale answer) selects the placeholder."""
+    values = [v for _, v in dd.options]
+    dd.index = values.index(value) if value in values else 0
 
 
 def message_widget(html_text: str, css_class: str) -> W.HTML:

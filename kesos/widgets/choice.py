@@ -5,7 +5,7 @@ import ipywidgets as W
 
 from kesos.checking import seeded_order
 from kesos.i18n import t
-from kesos.widgets.base import ActivityWidget, register
+from kesos.widgets.base import ActivityWidget, esc, register
 
 
 @register("choice")
@@ -31,7 +31,7 @@ class ChoiceWidget(ActivityWidget):
             }
             self.options_widget = W.VBox(list(self.boxes.values()))
             self.watch(*self.boxes.values())
-            note = W.HTML(f"<em>{t('choose_all', lang)}</em>")
+            note = W.HTML(f"<em>{esc(t('choose_all', lang))}</em>")
             return [note, self.options_widget]
         self.boxes = {}
         self.options_widget = W.RadioButtons(options=labels, value=None, layout=W.Layout(width="auto"))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from kesos.i18n import t
-from kesos.widgets.base import ActivityWidget, esc, labelled_dropdown, register
+from kesos.widgets.base import ActivityWidget, esc, labelled_dropdown, register, set_choice
 
 
 @register("classification")
@@ -25,7 +25,5 @@ class ClassificationWidget(ActivityWidget):
 
     def set_answer(self, answer):
         answer = answer if isinstance(answer, dict) else {}
-        known = {c.id for c in self.activity.categories}
         for e, dd in self.dropdowns.items():
-            v = answer.get(e)
-            dd.value = v if v in known else None
+            set_choice(dd, answer.get(e))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kesos.checking import author_name, display_text, matching_choices
 from kesos.i18n import t
-from kesos.widgets.base import ActivityWidget, esc, labelled_dropdown, register
+from kesos.widgets.base import ActivityWidget, esc, labelled_dropdown, register, set_choice
 
 
 @register("matching")
@@ -32,5 +32,4 @@ class MatchingWidget(ActivityWidget):
     def set_answer(self, answer):
         answer = answer if isinstance(answer, dict) else {}
         for d, dd in self.dropdowns.items():
-            v = answer.get(d)
-            dd.value = v if v in {k for _, k in dd.options} else None
+            set_choice(dd, answer.get(d))

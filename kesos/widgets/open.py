@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from kesos.i18n import t
-from kesos.widgets.base import ActivityWidget, esc, paragraphs, register
+from kesos.widgets.base import ActivityWidget, button, esc, paragraphs, register
 
 
 @register("open")
@@ -22,8 +22,7 @@ class OpenWidget(ActivityWidget):
             placeholder=t("open_placeholder", lang), description=t("open_label", lang),
             rows=6, layout=W.Layout(width="100%"), style={"description_width": "initial"},
         )
-        self.reveal_button = W.Button(description=t("show_model_answer", lang), icon="eye")
-        self.reveal_button.add_class("kesos-reveal")
+        self.reveal_button = button(t("show_model_answer", lang), "kesos-reveal", icon="eye")
         self.reveal_button.on_click(lambda _b: self.reveal())
         self.model_answer = W.HTML(
             f'<div class="kesos-model-answer"><strong>{esc(t("model_answer_title", lang))}</strong>'

@@ -8,7 +8,7 @@ import ipywidgets as W
 
 from kesos.checking import seeded_order
 from kesos.i18n import t
-from kesos.widgets.base import ActivityWidget, register
+from kesos.widgets.base import ActivityWidget, button, esc, register
 
 
 @register("ordering")
@@ -30,13 +30,11 @@ class OrderingWidget(ActivityWidget):
             layout=W.Layout(width="100%"),
         )
         self.options_widget = self.select
-        self.up_button = W.Button(description=t("move_up", lang), icon="arrow-up")
-        self.down_button = W.Button(description=t("move_down", lang), icon="arrow-down")
-        self.up_button.add_class("kesos-move-up")
-        self.down_button.add_class("kesos-move-down")
+        self.up_button = button(t("move_up", lang), "kesos-move-up", icon="arrow-up")
+        self.down_button = button(t("move_down", lang), "kesos-move-down", icon="arrow-down")
         self.up_button.on_click(lambda _b: self.move(-1))
         self.down_button.on_click(lambda _b: self.move(+1))
-        note = W.HTML(f"<em>{t('order_instructions', lang)}</em>")
+        note = W.HTML(f"<em>{esc(t('order_instructions', lang))}</em>")
         return [note, self.select, W.HBox([self.up_button, self.down_button])]
 
     def _labels(self):
@@ -58,7 +56,7 @@ class OrderingWidget(ActivityWidget):
             return
         self.order[i], self.order[j] = self.order[j], self.order[i]
         self._refresh(sel)
-        self._dirty = True
+        self._changed()  # the learner changed the answer
 
     def get_answer(self):
         return list(self.order)

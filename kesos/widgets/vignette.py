@@ -5,7 +5,7 @@ import ipywidgets as W
 
 from kesos.checking import CONFIDENCE, role_label, vignette_role_list
 from kesos.i18n import t
-from kesos.widgets.base import ActivityWidget, paragraphs, register
+from kesos.widgets.base import ActivityWidget, esc, paragraphs, register
 
 
 @register("vignette")
@@ -25,7 +25,7 @@ class VignetteWidget(ActivityWidget):
             options=lists, value=a.role_list or lists[0][1], description=t("role_list_label", lang),
             disabled=bool(a.role_list), style={"description_width": "initial"}, layout=W.Layout(width="auto"),
         )
-        self.roles_title = W.HTML(f"<strong>{t('roles_title', lang)}</strong>")
+        self.roles_title = W.HTML(f"<strong>{esc(t('roles_title', lang))}</strong>")
         self.roles_box = W.VBox()
         self.role_boxes: dict[str, W.Checkbox] = {}
         self._build_roles(self.role_list_widget.value)
@@ -42,6 +42,8 @@ class VignetteWidget(ActivityWidget):
         return [self.case, self.role_list_widget, self.roles_title, self.roles_box, self.confidence, self.justification]
 
     def _build_roles(self, list_id: str) -> None:
+        for old in self.role_boxes.values():  # the previous list's boxes are not shown again
+            old.close()
         rl = self.course.role_lists[list_id]
         self.role_boxes = {
             e.role: W.Checkbox(
