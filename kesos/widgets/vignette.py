@@ -18,7 +18,7 @@ class VignetteWidget(ActivityWidget):
         a, c, lang = self.activity, self.course, self.lang
         self.case = W.HTML(f'<div class="kesos-case">{paragraphs(a.case.get(lang))}</div>')
         lists = [
-            (f"{rl.title.get(lang)} ({c.citation_of(rl.id, lang)})", rl.id)
+            (c.citation_of(rl.id, lang), rl.id)  # "Huda 2009:205", "Zastrow, in Huraerah 2008:149"
             for rl in c.role_lists.values() if rl.id in a.fits
         ]
         self.role_list_widget = W.Dropdown(
