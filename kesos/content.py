@@ -24,7 +24,28 @@ try:  # the C loader is several times faster; fall back when PyYAML was built wi
 except AttributeError:  # pragma: no cover
     _Loader = yaml.SafeLoader
 
-ROOT = Path(__file__).resolve().parent.parent
+def find_root(package_parent: Path | None = None, cwd: Path | None = None) -> Path:
+    """The course folder (the one holding content/course.yaml).
+
+    ``$KESOS_ROOT`` if set; else this checkout (the editable install that ``bootstrap.py`` makes);
+    else the nearest folder at or above the working directory that holds the content — which is
+    where a notebook's kernel starts when the package was installed with a plain ``pip install .``
+    (JupyterHub, Binder).
+    """
+    env = os.environ.get("KESOS_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = package_parent or Path(__file__).resolve().parent.parent
+    if (here / "content" / "course.yaml").exists():
+        return here
+    cwd = (cwd or Path.cwd()).resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / "content" / "course.yaml").exists():
+            return folder
+    return here  # nothing found: load_course then names the missing files
+
+
+ROOT = find_root()
 
 
 @dataclass(frozen=True)

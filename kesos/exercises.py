@@ -31,9 +31,10 @@ from typing import Callable
 import nbformat
 
 from kesos import hygiene
+from kesos.content import ROOT
 from kesos.i18n import LANGUAGES, t
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = ROOT  # the course folder (see kesos.content.find_root)
 SOLUTIONS, EXERCISES = "solutions", "exercises"
 SOLUTION_TAG = "solution"  # nbgrader's name for a cell that holds a solution
 ANSWER_TAG = "answer"  # the same cell in the hand-out: where the learner answers

@@ -18,7 +18,9 @@ from typing import Iterable
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from kesos.content import ROOT
+
+REPO_ROOT = ROOT  # the course folder (see kesos.content.find_root)
 DEFAULT_DIRS = ("notebooks", "solutions", "exercises", "glossary")
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

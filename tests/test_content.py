@@ -184,3 +184,19 @@ def test_schema_rejects_missing_language_directly():
 
     with pytest.raises(ValidationError):
         S.Text.model_validate({"id": "hanya"})
+
+
+def test_find_root_env_checkout_and_working_directory(tmp_path, monkeypatch):
+    """The course folder is $KESOS_ROOT, else this checkout, else the nearest folder above the
+    working directory holding content/ (a plain `pip install .` on JupyterHub, kernel in notebooks/en)."""
+    monkeypatch.delenv("KESOS_ROOT", raising=False)
+    assert C.find_root() == REPO.resolve()
+    site = tmp_path / "site-packages"  # an installed package has no content beside it
+    site.mkdir()
+    course = tmp_path / "home" / "kesos-course"
+    shutil.copytree(MINIMAL, course)
+    (course / "notebooks" / "en").mkdir(parents=True)
+    assert C.find_root(package_parent=site, cwd=course / "notebooks" / "en") == course.resolve()
+    assert C.find_root(package_parent=site, cwd=tmp_path) == site  # nothing found: errors name the files
+    monkeypatch.setenv("KESOS_ROOT", str(course))
+    assert C.find_root() == course.resolve()
