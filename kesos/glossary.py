@@ -586,11 +586,13 @@ class Flashcards:
         self.card.add_class("kesos-g-card-box")
         self.progress = W.HTML()
         self.flip_button = W.Button(description=t("glossary_flip", lang), tooltip=t("glossary_flip_tooltip", lang), icon="refresh")
+        # No success/warning button colours: white on JupyterLab's green or orange is below WCAG AA
+        # contrast; the icons and labels carry the meaning.
         self.knew_button = W.Button(
-            description=t("glossary_knew", lang), tooltip=t("glossary_knew_tooltip", lang), button_style="success", icon="check"
+            description=t("glossary_knew", lang), tooltip=t("glossary_knew_tooltip", lang), icon="check"
         )
         self.not_yet_button = W.Button(
-            description=t("glossary_not_yet", lang), tooltip=t("glossary_not_yet_tooltip", lang), button_style="warning", icon="repeat"
+            description=t("glossary_not_yet", lang), tooltip=t("glossary_not_yet_tooltip", lang), icon="repeat"
         )
         self.restart_button = W.Button(description=t("glossary_restart", lang), icon="undo")
         for button in (self.flip_button, self.knew_button, self.not_yet_button, self.restart_button):
