@@ -71,7 +71,7 @@ def test_wrong_then_right_choice_records_each_attempt_and_explains(store):
     assert "✗" in fb and "Not right" in fb and "That is Friedlander." in fb
     assert "There are three views" in fb and "The right answer" in fb
     assert "Source: Midgley, in Adi 2015:23" in fb
-    assert "var(--jp-error-color1)" in w.feedback.value
+    assert "var(--kesos-bad)" in w.feedback.value
     w.options_widget.value = "a"
     w.check_button.click()
     assert "✓" in text(w.feedback) and "Well done" in text(w.feedback)
@@ -352,3 +352,27 @@ def test_language_follows_setup(store):
     w.options_widget.value = "a"
     w.check_button.click()
     assert "Bagus, semuanya benar" in text(w.feedback) and store.last_attempt("q-view-midgley").language == "id"
+
+
+def _contrast(fg: str, bg: str) -> float:
+    def lum(h: str) -> float:
+        r, g, b = (int(h.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        f = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_verdict_colours_pass_wcag_aa_in_light_and_dark_themes():
+    """Every feedback text colour has at least 4.5:1 contrast on each background of its JupyterLab
+    theme, and the stylesheet switches palettes on Lab's dark-theme marker."""
+    from kesos.widgets import base
+
+    for theme, colours in base.PALETTE.items():
+        for name, colour in colours.items():
+            for bg in base.THEME_BACKGROUNDS[theme]:
+                assert _contrast(colour, bg) >= 4.5, (theme, name, colour, bg, round(_contrast(colour, bg), 2))
+    assert 'body[data-jp-theme-light="false"] .kesos-activity{--kesos-ok:#81c784' in base.STYLE
+    assert ".kesos-activity{--kesos-ok:#1b5e20" in base.STYLE
+    assert all(c.startswith("var(--kesos-") or c == "var(--jp-ui-font-color1)" for c in base.COLOURS.values())

@@ -39,7 +39,7 @@ def content_error_widget(error: ContentError, lang: str | None = None):
     lines = [str(p) for p in error.problems] or [str(error)]
     items = "".join(f"<li><code>{esc(line)}</code></li>" for line in lines)
     return message_widget(
-        f'<div role="alert"><p><strong style="color:var(--jp-error-color1)">✗ {esc(t("content_error_title", lang))}'
+        f'<div role="alert"><p><strong style="color:var(--kesos-bad)">✗ {esc(t("content_error_title", lang))}'
         f"</strong></p><ul>{items}</ul></div>",
         "kesos-content-error",
     )

@@ -40,23 +40,37 @@ def register(kind: str):
     return deco
 
 
-# Symbols AND words: colour is never the only signal. Colours are JupyterLab theme variables so
-# contrast holds in light and dark themes.
+# Symbols AND words: colour is never the only signal. Text colours come from PALETTE, one set per
+# JupyterLab theme (Lab marks <body data-jp-theme-light="true|false">); every colour has at least
+# 4.5:1 contrast (WCAG AA, normal text) on that theme's backgrounds — tests/test_widgets.py
+# computes the ratios. Lab's own --jp-success-color1 / --jp-warn-color1 fall below that on white.
 SYMBOLS = {
     "right": "✓", "best": "✓", "wrong": "✗", "no_fit": "✗",
     "partial": "~", "acceptable": "~", "missing": "○", "discussion": "~", "saved": "✓",
 }
-COLOURS = {
-    "right": "var(--jp-success-color1)", "best": "var(--jp-success-color1)",
-    "wrong": "var(--jp-error-color1)", "no_fit": "var(--jp-error-color1)",
-    "partial": "var(--jp-warn-color1)", "acceptable": "var(--jp-warn-color1)",
-    "missing": "var(--jp-warn-color1)", "discussion": "var(--jp-brand-color1)",
-    "saved": "var(--jp-success-color1)", "prompt": "var(--jp-ui-font-color1)",
+PALETTE = {
+    "light": {"ok": "#1b5e20", "bad": "#b71c1c", "mid": "#8a4a00", "info": "#0d47a1"},
+    "dark": {"ok": "#81c784", "bad": "#ef9a9a", "mid": "#ffb74d", "info": "#90caf9"},
 }
+# the backgrounds an activity can sit on in each theme (cell, output area, our case box)
+THEME_BACKGROUNDS = {"light": ("#ffffff", "#eeeeee"), "dark": ("#111111", "#212121", "#303030")}
+COLOURS = {
+    "right": "var(--kesos-ok)", "best": "var(--kesos-ok)", "saved": "var(--kesos-ok)",
+    "wrong": "var(--kesos-bad)", "no_fit": "var(--kesos-bad)",
+    "partial": "var(--kesos-mid)", "acceptable": "var(--kesos-mid)", "missing": "var(--kesos-mid)",
+    "discussion": "var(--kesos-info)", "prompt": "var(--jp-ui-font-color1)",
+}
+
+
+def _palette_css(selector: str) -> str:
+    light = ";".join(f"--kesos-{k}:{v}" for k, v in PALETTE["light"].items())
+    dark = ";".join(f"--kesos-{k}:{v}" for k, v in PALETTE["dark"].items())
+    return f'{selector}{{{light}}}body[data-jp-theme-light="false"] {selector}{{{dark}}}'
+
 
 # One small stylesheet, scoped to .kesos-activity; repeated per activity (harmless) so that any
 # single activity looks right on its own. Long option labels wrap instead of being cut off.
-STYLE = """<style>
+STYLE = "<style>" + _palette_css(".kesos-activity") + """
 .kesos-activity{border:1px solid var(--jp-border-color2);border-radius:4px;padding:6px 12px 10px;margin:8px 0;max-width:56em;color:var(--jp-ui-font-color1)}
 .kesos-activity .kesos-title{margin:4px 0;font-size:var(--jp-content-font-size2,1.1em)}
 .kesos-activity .widget-radio-box label,.kesos-activity .widget-checkbox label,.kesos-activity .widget-checkbox .widget-label-basic span{white-space:normal;overflow:visible;height:auto;line-height:1.4;text-overflow:clip}

@@ -174,8 +174,8 @@ def test_every_type_wrong_then_right(notebook, course):
     bad = C.wrong_answer(a, course, LANG)
     good = C.keyed_answer(a, course, LANG)
     assert bad["role_list"] == good["role_list"]
-    title = course.role_lists[good["role_list"]].title.get(LANG)
-    assert title in act.locator(".widget-dropdown select").input_value()  # the list shown by default
+    label = course.citation_of(good["role_list"], LANG)  # the dropdown names each list by its citation
+    assert label == act.locator(".widget-dropdown select").input_value()  # the list shown by default
     box = lambda role: act.locator(".widget-checkbox", has_text=C.role_label(course, bad["role_list"], role, LANG)).locator("input")  # noqa: E731
     box(bad["roles"][0]).check()
     act.locator(".widget-toggle-buttons button[data-value=\"Sure\"]").click()
