@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 __all__ = ["setup", "show", "quiz", "get_language", "set_language", "__version__"]
 
 
-_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "widgets", "exercise_checks")
+_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "widgets", "exercise_checks", "study")
 
 
 def __getattr__(name: str):

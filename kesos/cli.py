@@ -1,7 +1,7 @@
 """The ``kesos`` command line: one entry point, one subcommand per build or check step.
 
-Each subcommand lives in its own module and exposes ``main(argv) -> int``; this file only
-dispatches, so importing it stays cheap.
+Each subcommand lives in its own module and exposes ``main(argv) -> int`` (or the function
+named after a colon, ``module:function``); this file only dispatches, so importing it stays cheap.
 """
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nav": ("kesos.nav", "regenerate previous/contents/next links in the notebooks"),
     "exercises": ("kesos.exercises", "generate exercises/ from solutions/ (--check to detect drift)"),
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
+    "review": ("kesos.study.commands:review", "how many review items are due today (spaced review, FSRS)"),
+    "exam": ("kesos.study.commands:exam", "draw a mock exam paper (--seed) and print it or write it as HTML"),
+    "weak": ("kesos.study.commands:weak", "write an Anki deck (.apkg) of the items you keep missing"),
 }
 
 
@@ -33,8 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"kesos: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    return int(module.main(rest) or 0)
+    modname, _, func = COMMANDS[name][0].partition(":")
+    module = importlib.import_module(modname)
+    return int(getattr(module, func or "main")(rest) or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

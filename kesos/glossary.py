@@ -565,7 +565,8 @@ class Flashcards:
     back is shown.
     """
 
-    def __init__(self, chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None):
+    def __init__(self, chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None,
+                 terms: list[str] | None = None):
         import ipywidgets as W
 
         self.lang = lang or get_language()
@@ -578,7 +579,10 @@ class Flashcards:
             hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
             raise ValueError(f"unknown chapter {chapter!r}{hint}")
         self.chapter = chapter
-        self.terms = [term for term in self.course.glossary.values() if chapter is None or term.chapter == chapter]
+        self.terms = [
+            term for term in self.course.glossary.values()
+            if (chapter is None or term.chapter == chapter) and (terms is None or term.id in terms)
+        ]
         self.known_this_round = 0
 
         lang = self.lang
@@ -707,12 +711,14 @@ class Flashcards:
         self.restart_button.disabled = not restart
 
 
-def flashcards(chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None):
-    """Glossary flashcards in the notebook's language, optionally for one chapter (e.g. "ch04").
+def flashcards(chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None,
+               terms: list[str] | None = None):
+    """Glossary flashcards in the notebook's language, optionally for one chapter (e.g. "ch04")
+    or for the given term ids (the spaced review's due terms).
 
     The card shows the term; "Flip" shows it in the other language with its definition;
     "I knew it" / "Not yet" record the answer in the progress store and move on. Terms the
     learner has not yet known come first. Returns the ``ipywidgets.VBox`` to display; its
     ``deck`` attribute is the :class:`Flashcards` controller.
     """
-    return Flashcards(chapter, lang=lang, course=course).widget
+    return Flashcards(chapter, lang=lang, course=course, terms=terms).widget
