@@ -93,7 +93,7 @@ def course_calls(path: Path) -> list[tuple]:
                 calls.append(("show", args[0]))
             elif name == "kesos.quiz" and len(args) == 1 and set(kwargs) <= {"title"}:
                 calls.append(("quiz", tuple(args[0])))
-            elif name and name.startswith("kesos.figures.") and "lang" not in kwargs:
+            elif name and name.startswith(("kesos.figures.", "kesos.study.")) and "lang" not in kwargs:
                 calls.append((name.removeprefix("kesos."), _freeze(args), tuple(sorted(kwargs.items()))))
             else:
                 calls.append(("other", ast.get_source_segment(cell["source"], stmt) or cell["source"]))
