@@ -13,8 +13,9 @@ open / recall      essay ``{}`` (GIFT has no grader information: the model answe
 ordering           skipped: GIFT has no ordering type (use Moodle XML)
 =================  ===========================================================================
 
-Every content text is HTML-escaped (``[html]`` markup) and then GIFT-escaped (``~ = # { } :``
-and the backslash get a backslash); newlines become ``<br>`` so no question has a blank line.
+Every content text is HTML-escaped (``[html]`` markup; braces as ``&#123;``/``&#125;``) and then
+GIFT-escaped (``~ = # { } :`` and the backslash get a backslash); newlines become ``<br>`` so no
+question has a blank line.
 GIFT matching has no per-pair feedback. With ``lang="both"`` texts carry Moodle's multilang spans.
 """
 from __future__ import annotations
@@ -39,7 +40,9 @@ def escape(s: str) -> str:
 
 
 def _h(text: dict[str, str], lang: str) -> str:
-    return escape(html_lang(text, lang))
+    # braces in HTML text become character references: some GIFT readers (pygiftparser) end the
+    # answer block at an escaped "\}"; Moodle renders "&#123;" as "{" all the same
+    return escape(html_lang(text, lang).replace("{", "&#123;").replace("}", "&#125;"))
 
 
 def _plain(text: dict[str, str], lang: str) -> str:
