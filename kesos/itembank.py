@@ -92,7 +92,8 @@ def _key_html(q: Question, course, lang: str) -> str:
             head = f"<p><strong>{esc(course.role_lists[q.role_list].title.get(lang))}</strong></p>"
         rows = []
         for o in q.options:
-            cls = "key" if o.correct else "partial" if o.fraction > 0 else ""
+            keyed = o.correct or (q.kind == "multiple" and o.fraction > 0)
+            cls = "key" if keyed else "partial" if o.fraction > 0 else ""
             rows.append(f'<tr><td class="{cls}">{esc(o.text[lang])}</td><td class="{cls}">{esc(_grade(o.fraction))}</td>'
                         f'<td class="fb">{_para(o.feedback[lang])}</td></tr>')
         return head + "<table>" + "".join(rows) + "</table>"
