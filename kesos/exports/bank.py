@@ -319,7 +319,11 @@ def _vignette(course: "Course", a) -> list[Question]:
         for r, exact in singles.items():
             if r == C_NONE:
                 text = per_lang(lambda lg: t("export_none_fits", lg))
-                fb = both(getattr(fit, "why_none", None)) if getattr(fit, "why_none", None) else both("")
+                if getattr(fit, "why_none", None):
+                    fb = both(fit.why_none)
+                else:  # a role of this list does fit: name the best ones
+                    fb = per_lang(lambda lg: t("export_none_fits_wrong", lg, roles=", ".join(
+                        C.role_label(course, list_id, r, lg) for r in fit.best)))
             else:
                 text = per_lang(lambda lg: C.role_label(course, list_id, r, lg))
                 if r in why:
