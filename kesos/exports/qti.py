@@ -80,6 +80,14 @@ def _feedback(item, ident: str, html: str):
     _mat(_sub(fb, "flow_mat"), html)
 
 
+def _general(item, rp, html: str):
+    """General feedback, shown whatever the answer (as Canvas writes it: an ``other`` condition)."""
+    cond = _sub(rp, "respcondition", continue_="Yes")
+    _sub(_sub(cond, "conditionvar"), "other")
+    _sub(cond, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+    _feedback(item, "general_fb", html)
+
+
 def _item(section, q: Question, lang: str, qtype: str):
     title = plain(q.title, "id" if lang == "both" else lang)
     item = _sub(section, "item", ident=safe_name(q.qid), title=f"{q.activity.id} {title}"
@@ -99,6 +107,8 @@ def _choice(section, q: Question, lang: str):
         _mat(_sub(rc, "response_label", ident=idents[o.id]), plain(o.text, lang), html=False)
     rp = _sub(item, "resprocessing")
     _outcomes(rp)
+    if any(q.explanation.values()):
+        _general(item, rp, html_for(q.explanation, lang))
     for o in q.options:  # per-answer feedback
         if any(o.feedback.values()):
             cond = _sub(rp, "respcondition", continue_="Yes")
@@ -152,10 +162,9 @@ def _essay(section, q: Question, lang: str):
     _sub(_sub(rs, "render_fib"), "response_label", ident="answer1", rshuffle="No")
     rp = _sub(item, "resprocessing")
     _outcomes(rp)
+    _general(item, rp, grader_info(q, lang).replace(' class="multilang"', ""))
     cond = _sub(rp, "respcondition", continue_="No")
     _sub(_sub(cond, "conditionvar"), "other")
-    _feedback(item, "general_fb", grader_info(q, lang if lang != "both" else "both").replace(
-        'class="multilang"', ""))
 
 
 def assessment(bank: Bank, chapter, questions: list[Question], lang: str, summary: Summary) -> ET.Element:
