@@ -10,7 +10,6 @@ CSV by ``pandas``. The exports are written once per module.
 from __future__ import annotations
 
 import html
-import itertools
 import json
 import random
 import re

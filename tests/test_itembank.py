@@ -12,7 +12,7 @@ import pytest
 from kesos import schema as S
 from kesos.content import load_course
 from kesos.exports.bank import Bank, select
-from kesos.itembank import main, render
+from kesos.itembank import render
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from kesos.exports.bank import Bank, Question, Summary, langs_of, plain
 from kesos.exports.text import cdata, html_lang
