@@ -33,6 +33,7 @@ dl.meta dt { color: var(--muted); }
 .key { font-weight: 600; color: var(--ok); }
 .partial { color: var(--part); }
 .fb { color: var(--muted); font-size: .92em; }
+.grade { white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; font-size: .92em; }
 td, th { border: 1px solid var(--line); padding: .25em .4em; vertical-align: top; text-align: left; }
 [hidden] { display: none !important; }
@@ -94,7 +95,7 @@ def _key_html(q: Question, course, lang: str) -> str:
         for o in q.options:
             keyed = o.correct or (q.kind == "multiple" and o.fraction > 0)
             cls = "key" if keyed else "partial" if o.fraction > 0 else ""
-            rows.append(f'<tr><td class="{cls}">{esc(o.text[lang])}</td><td class="{cls}">{esc(_grade(o.fraction))}</td>'
+            rows.append(f'<tr><td class="{cls}">{esc(o.text[lang])}</td><td class="{cls} grade">{esc(_grade(o.fraction))}</td>'
                         f'<td class="fb">{_para(o.feedback[lang])}</td></tr>')
         return head + "<table>" + "".join(rows) + "</table>"
     if q.kind == "matching":
