@@ -15,6 +15,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nav": ("kesos.nav", "regenerate previous/contents/next links in the notebooks"),
     "exercises": ("kesos.exercises", "generate exercises/ from solutions/ (--check to detect drift)"),
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
+    "export": ("kesos.exports", "export activities: Moodle XML, GIFT, QTI (Canvas), Anki decks, CSV"),
+    "itembank": ("kesos.itembank", "write the item bank overview for lecturers (one HTML page)"),
 }
 
 
