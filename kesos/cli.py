@@ -15,6 +15,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nav": ("kesos.nav", "regenerate previous/contents/next links in the notebooks"),
     "exercises": ("kesos.exercises", "generate exercises/ from solutions/ (--check to detect drift)"),
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
+    "export": ("kesos.exports", "export activities: Moodle XML, GIFT, QTI (Canvas), Anki decks, CSV"),
+    "itembank": ("kesos.itembank", "write the item bank overview for lecturers (one HTML page)"),
     "review": ("kesos.study.commands:review", "how many review items are due today (spaced review, FSRS)"),
     "exam": ("kesos.study.commands:exam", "draw a mock exam paper (--seed) and print it or write it as HTML"),
     "weak": ("kesos.study.commands:weak", "write an Anki deck (.apkg) of the items you keep missing"),
