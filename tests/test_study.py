@@ -279,8 +279,8 @@ def test_weak_deck_opens_in_anki(course, evs, tmp_path):
             col.import_anki_package(ImportAnkiPackageRequest(
                 package_path=str(path), options=ImportAnkiPackageOptions(with_scheduling=False)))
         assert col.note_count() == n
-        ids = {col.get_note(nid)["Id"] for nid in col.find_notes("")}
-        assert ids == set(weak)
+        ids = {col.get_note(nid)["KesosId"] for nid in col.find_notes("")}
+        assert ids == {f"weak:en:{i}" for i in weak}
     finally:
         col.close()
 

@@ -201,7 +201,7 @@ class Chart:
 
         buf = io.StringIO()
         with matplotlib.rc_context({"svg.fonttype": "none"}):
-            self.fig.savefig(buf, format="svg", bbox_inches="tight")
+            self.fig.savefig(buf, format="svg")
         text = buf.getvalue()
         return text[text.index("<svg"):]
 
@@ -215,10 +215,13 @@ class Chart:
         return f"{self.title}: {self.caption}"
 
 
-def _figure(width=7.5, height=3.6):
+def _figure(width=7.5, height=3.6, *, left=0.1, bottom=0.16):
+    """A figure with fixed margins (no tight layout: measuring every label is what makes
+    matplotlib slow, and the charts' labels have known sizes)."""
     from matplotlib.figure import Figure  # no pyplot: nothing global, no backend to choose
 
     fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=left, right=0.97, bottom=bottom, top=0.88)
     return fig, fig.add_subplot()
 
 
@@ -247,7 +250,6 @@ def chart_mastery(course, evs, lang):
     ax.set_ylabel(t("study_axis_mastery", lang))
     ax.set_xlabel(t("study_axis_chapter", lang))
     ax.set_title(title)
-    fig.tight_layout()
     caption = "; ".join(f"{course.chapters[c].title.get(lang)} {_pct(m)} ({a}/{n})"
                         for c, m, a, n in zip(df["chapter"], df["mastery"], df["answered"], df["activities"]))
     return Chart(fig, title, caption)
@@ -257,7 +259,7 @@ def chart_authors(course, evs, lang):
     """Mastery per source author (horizontal bars, weakest first; red below 50%)."""
     df = mastery_by_author(course, evs)
     title = t("study_chart_authors", lang)
-    fig, ax = _figure(height=max(2.5, 0.32 * len(df) + 1))
+    fig, ax = _figure(height=max(2.5, 0.32 * len(df) + 1), left=0.3, bottom=0.12)
     if df.empty:
         _empty(ax, lang)
         return Chart(fig, title, t("study_no_data", lang))
@@ -268,7 +270,6 @@ def chart_authors(course, evs, lang):
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("study_axis_mastery", lang))
     ax.set_title(title)
-    fig.tight_layout()
     return Chart(fig, title, "; ".join(f"{n} {_pct(m)}" for n, m in zip(names, df["mastery"])))
 
 
@@ -284,7 +285,7 @@ def chart_confusion(course, evs, lang):
         return Chart(fig, title, t("study_no_data", lang))
     names = [author_name(course, k, lang) for k in df.index]
     size = max(4.0, 0.45 * len(names) + 2)
-    fig, ax = _figure(width=size + 1, height=size)
+    fig, ax = _figure(width=size + 1, height=size, left=0.25, bottom=0.25)
     off = df.to_numpy().copy()
     np.fill_diagonal(off, 0)
     ax.imshow(off, cmap="Reds", vmin=0, vmax=max(1, off.max()))
@@ -300,7 +301,6 @@ def chart_confusion(course, evs, lang):
     ax.set_ylabel(t("study_axis_true_author", lang))
     ax.set_xlabel(t("study_axis_chosen_author", lang))
     ax.set_title(title)
-    fig.tight_layout()
     mixups = confusions(course, evs, lang)
     caption = ("; ".join(t("study_mixup", lang, true=a, chosen=b, times=k) for a, b, k in mixups)
                if mixups else t("study_no_mixups", lang))
@@ -323,7 +323,6 @@ def chart_calibration(evs, lang):
     ax.set_ylabel(t("study_axis_answers", lang))
     ax.set_title(title)
     ax.legend()
-    fig.tight_layout()
     caption = "; ".join(f"{lab}: {r}/{n}" for lab, r, n in zip(labels, right, df["answers"]))
     sure_wrong = int(wrong[0])
     if sure_wrong:
@@ -332,20 +331,29 @@ def chart_calibration(evs, lang):
 
 
 def chart_activity(evs, lang):
-    """Answers per day, right and not right."""
+    """Answers per day (per week when the history is longer than six weeks), right and not right."""
+    import matplotlib.dates as mdates
+
     df = activity_over_time(evs)
     title = t("study_chart_activity", lang)
     fig, ax = _figure()
     if df.empty:
         _empty(ax, lang)
         return Chart(fig, title, t("study_no_data", lang))
-    days = [d.isoformat() for d in df["day"]]
-    ax.bar(days, df["right"], color=_COLOURS["good"], label=t("study_right", lang))
-    ax.bar(days, df["not_right"], bottom=df["right"], color=_COLOURS["bad"], label=t("study_not_right", lang), hatch="//")
+    n_days, width = len(df), 0.8
+    if (df["day"].iloc[-1] - df["day"].iloc[0]).days > 42:
+        week = df["day"].map(lambda d: d - dt.timedelta(days=d.weekday()))
+        df = df.groupby(week).sum(numeric_only=True).reset_index().rename(columns={"index": "day"})
+        width = 5.6
+    days = mdates.date2num(list(df["day"]))
+    ax.bar(days, df["right"], width=width, color=_COLOURS["good"], label=t("study_right", lang))
+    ax.bar(days, df["not_right"], width=width, bottom=df["right"], color=_COLOURS["bad"],
+           label=t("study_not_right", lang), hatch="//")
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_ylabel(t("study_axis_answers", lang))
     ax.set_title(title)
-    ax.tick_params(axis="x", rotation=45, labelsize=8)
     ax.legend()
-    fig.tight_layout()
     total = int(df["right"].sum() + df["not_right"].sum())
-    return Chart(fig, title, t("study_activity_caption", lang, days=len(df), answers=total))
+    return Chart(fig, title, t("study_activity_caption", lang, days=n_days, answers=total))

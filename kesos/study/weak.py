@@ -8,7 +8,6 @@ exported again updates the notes already in Anki instead of adding copies.
 from __future__ import annotations
 
 import html
-import zlib
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,6 @@ from kesos.study.history import Event
 if TYPE_CHECKING:  # pragma: no cover
     from kesos.content import Course
 
-MODEL_ID = 1_734_000_913  # fixed: Anki matches note types by id
 DECK_NAME = {"id": "kesos — butir yang masih sering salah", "en": "kesos — items I keep missing"}
 
 
@@ -66,27 +64,19 @@ def _back(activity, course: "Course", lang: str) -> str:
 
 
 def write_weak_deck(course: "Course", evs: list[Event], lang: str, path: str | Path | None = None) -> tuple[Path, int]:
-    """Write the deck to ``path`` (default ``kesos-weak-items-<lang>.apkg`` in the current folder).
-    Returns (path, number of notes); nothing is written when there are no weak items."""
-    import genanki
+    """Write the deck to ``path`` (default ``kesos-weak-items-<lang>.apkg`` in the current folder)
+    with the lecturer's toolkit's Anki writer. Returns (path, number of notes); nothing is
+    written when there are no weak items."""
+    from kesos.exports.anki import Card, write_deck
 
     path = Path(path or f"kesos-weak-items-{lang}.apkg")
     ids = [i for i in weak_items(evs) if i in course.activities]
     if not ids:
         return path, 0
-    model = genanki.Model(
-        MODEL_ID, "kesos weak item",
-        fields=[{"name": "Id"}, {"name": "Front"}, {"name": "Back"}],
-        templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
-        sort_field_index=1,
-    )
-    deck = genanki.Deck(zlib.crc32(f"kesos-weak-{lang}".encode()) & 0x7FFFFFFF, DECK_NAME[lang])
+    cards = []
     for item_id in ids:
         activity = course.activities[item_id]
-        deck.add_note(genanki.Note(
-            model=model, fields=[item_id, _front(activity, lang), _back(activity, course, lang)],
-            guid=genanki.guid_for("kesos", item_id, lang), tags=[activity.chapter, activity.type],
-        ))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    genanki.Package(deck).write_to_file(str(path))
+        cards.append(Card(id=f"weak:{lang}:{item_id}", front=_front(activity, lang),
+                          back=_back(activity, course, lang), tags=[activity.chapter, activity.type]))
+    write_deck(cards, path, DECK_NAME[lang])
     return path, len(ids)
