@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nav": ("kesos.nav", "regenerate previous/contents/next links in the notebooks"),
     "exercises": ("kesos.exercises", "generate exercises/ from solutions/ (--check to detect drift)"),
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
+    "lint": ("kesos.lint", "measure item-writing cues (length, absolute words, feedback, ...) and fail on thresholds"),
 }
 
 

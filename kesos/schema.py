@@ -173,6 +173,9 @@ class ActivityBase(Strict):
     cites: list[Id] = Field(default_factory=list, description="definitions or lists whose citation is shown")
     hints: list[Text] = Field(default_factory=list)
     tags: list[Id] = Field(default_factory=list)
+    review_of: Id | None = Field(
+        None, description="id of an earlier activity this one deliberately reviews (lint then allows the overlap)"
+    )
 
 
 class Option(Strict):
