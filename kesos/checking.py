@@ -691,8 +691,15 @@ def stem_tokens(text: str, *, drop_stopwords: bool = False) -> list[frozenset[st
 def phrase_present(phrase: str, tokens: list[frozenset[str]]) -> bool:
     """Whether ``phrase`` occurs in a text already split by :func:`stem_tokens`: every content word
     of the phrase shares a word form with some word of the text, all within a window a few words
-    wider than the phrase (in any order)."""
-    want = stem_tokens(phrase, drop_stopwords=True)
+    wider than the phrase (in any order). A word written ``=word`` matches only itself (use it
+    for a word whose stem is too common, e.g. "=memberdayakan", whose stem "daya" is in "sumber daya")."""
+    want = []
+    for word in phrase.split():
+        if word.startswith("="):  # "=word": this exact word only, no other word forms
+            want += [frozenset(normalise(word).split())]
+        else:
+            want += stem_tokens(word, drop_stopwords=True) if normalise(word) not in _STOPWORDS else []
+    want = [w for w in want if w]
     if not want or not tokens:
         return False
     width = 2 * len(want) + 2

@@ -121,3 +121,20 @@ def test_paraphrases_with_other_word_forms_are_matched(course, item_id):
     for text in PARAPHRASES[item_id]:
         r = C.check(a, {"text": text}, "en", course)
         assert r.correct, (text, [p.id for p in r.parts if p.verdict == "missing"])
+
+
+def test_exact_words_avoid_common_stems():
+    """"=word" in a phrasing matches only that word: "sumber daya" is not "pemberdaya"."""
+    text = C.stem_tokens("Broker menghubungkan klien dengan sumber daya.")
+    assert C.phrase_present("memberdayakan", text)  # its stem "daya" is too common ...
+    assert not C.phrase_present("=memberdayakan", text)  # ... so the items use the exact word
+    assert C.phrase_present("=memberdayakan", C.stem_tokens("Huda: memberdayakan klien."))
+
+
+def test_a_neighbouring_definition_does_not_score_full(course):
+    """Writing Friedlander's definition for Midgley (and the like) is not a full answer."""
+    for item, other in [("c01-recall-midgley", "c01-recall-friedlander"), ("c03-recall-ifsw", "c03-recall-nasw"),
+                        ("c04-recall-huda-roles", "c04-recall-zastrow-roles"), ("c03-recall-cswe", "c03-recall-nasw")]:
+        for lang in ("id", "en"):
+            r = C.check(course.activity(item), {"text": course.activity(other).model_answer.get(lang)}, lang, course)
+            assert r.score <= 0.67, (item, lang, r.score)
