@@ -251,7 +251,7 @@ def giveaway_hints(items: Iterable, role_names: dict[str, Any] | None = None) ->
 
 
 def item_text(a) -> str:
-    """The text compared for near-duplicates: prompt plus options, pairs or entries."""
+    """The text compared for near-duplicates: prompt plus options, pairs, entries, case or recall elements."""
     parts = [_both(a.prompt)]
     kind = a.type
     if kind == "choice":
@@ -263,6 +263,8 @@ def item_text(a) -> str:
         parts += [_both(c.label) for c in getattr(a, "categories", [])]
     elif kind == "vignette":
         parts.append(_both(a.case))
+    elif kind == "recall":
+        parts += [_both(e.label) for e in a.elements]
     return " ".join(parts)
 
 
