@@ -65,6 +65,10 @@ STOPWORDS = set(
 )
 
 
+# Words of role names too common in any case text to count as a give-away ("Dinas Sosial").
+ROLE_NAME_GENERIC = {"social", "sosial"}
+
+
 # --------------------------------------------------------------------------- text helpers
 
 
@@ -224,7 +228,8 @@ def _key_words(a, role_names: dict[str, Any] | None) -> set[str]:
         return set().union(*(content_words(_both(o.text)) for o in right)) - wrong
     if a.type == "vignette" and role_names:
         best = {r for fit in a.fits.values() for r in (getattr(fit, "best", None) or [])}
-        return set().union(*(content_words(_both(role_names[r])) for r in best if r in role_names))
+        names = set().union(*(content_words(_both(role_names[r])) for r in best if r in role_names))
+        return names - ROLE_NAME_GENERIC
     return set()
 
 
