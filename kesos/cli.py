@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
     "export": ("kesos.exports", "export activities: Moodle XML, GIFT, QTI (Canvas), Anki decks, CSV"),
     "itembank": ("kesos.itembank", "write the item bank overview for lecturers (one HTML page)"),
+    "lint": ("kesos.lint", "measure item-writing cues (length, absolute words, feedback, ...) and fail on thresholds"),
 }
 
 
