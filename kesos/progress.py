@@ -583,7 +583,9 @@ class ProgressStore:
         saved: list[str] = []
         with self._lock:
             attempt = dataclasses.replace(attempt, learner=self._current_learner())
-            if self._pending or any(s.exists() for s in self._spills):
+            if self._newer is not None and self._ready:
+                ids = None  # newer schema: never written; straight to the spill file
+            elif self._pending or any(s.exists() for s in self._spills):
                 # earlier answers are waiting: write them first, in the same transaction
                 saved = self._drain(SHORT_WAIT if self._pending else self.timeout, [attempt])
                 ids = self._last_ids
@@ -718,7 +720,12 @@ class ProgressStore:
             self._cancel_retry()
             self._drain(SHORT_WAIT)
             carried = sorted(self._pending.values(), key=_order_key)
+            me = {self._current_learner(), self._provisional_learner}
         if carried:
+            # the same person goes on in the other file: their answers take its learner id
+            them = other.learner_id
+            carried = [dataclasses.replace(a, learner=them) if a.learner in me else a
+                       for a in carried]
             other._adopt(carried)
             with self._lock:
                 uids = {a.uid for a in carried if a.uid}
@@ -829,9 +836,10 @@ class ProgressStore:
             if atts and self._spill_write(atts) is not None:
                 self._memory_only.clear()
 
-    def _load_spills(self) -> list[str]:
-        """Read every spill file into ``_pending``. Returns the uids that were pending here but
-        are in no spill any more (another process replayed them: they are in the database)."""
+    def _load_spills(self) -> None:
+        """Read every spill file into ``_pending`` (also other processes' lines). A pending
+        attempt that is in no spill any more (another process replayed it) stays pending here:
+        writing it again is harmless, the UNIQUE uid makes it a no-op that returns its row."""
         seen: dict[str, dict] = {}
         for spill in self._spills:
             try:
@@ -850,7 +858,6 @@ class ProgressStore:
                     att = dataclasses.replace(att, learner=self._learner)
                 self._pending[uid] = att
         # pending attempts no longer in any spill were replayed by another process
-        return [u for u in self._pending if u not in seen and u not in self._memory_only]
 
     def _drain(self, wait: float, extra: list[Attempt] = ()) -> list[str]:  # type: ignore[assignment]
         """Replay spill files and in-memory pending attempts (then ``extra``, a new attempt) into
@@ -858,20 +865,17 @@ class ProgressStore:
         reached the database (for subscribers); ``self._last_ids`` maps every written uid to its
         row id (None if the database did not take them)."""
         self._last_ids: dict[str, int] | None = None
-        gone: list[str] = []
         if self._pending or any(s.exists() for s in self._spills):
-            gone = self._load_spills()
-            for uid in gone:
-                self._pending.pop(uid, None)
+            self._load_spills()
         if not self._pending and not extra:
-            return gone
+            return []
         batch = sorted(self._pending.values(), key=_order_key)
         ids = self._write(batch + list(extra), wait)
         self._last_ids = ids
         if ids is None:
             self._spill_memory_only()
             self._schedule_retry()
-            return gone
+            return []
         uids = {a.uid for a in batch if a.uid in ids}
         if uids:
             for spill in self._spills:
@@ -883,7 +887,7 @@ class ProgressStore:
         for uid in uids:
             self._pending.pop(uid, None)  # type: ignore[arg-type]
             self._memory_only.discard(uid)  # type: ignore[arg-type]
-        return gone + [a.uid for a in batch if a.uid in uids]  # type: ignore[misc]
+        return [a.uid for a in batch if a.uid in uids]  # type: ignore[misc]
 
     def _adopt(self, attempts: list[Attempt]) -> None:
         """Take over attempts another store could not save (same uid, time and learner)."""
@@ -1222,6 +1226,7 @@ class ProgressStore:
         """Insert ``attempts`` in ONE transaction, waiting at most ~``wait`` s for a lock.
         Returns {uid: row id} (rows already there count: exactly once), or None if the database
         cannot take them now (``_reason`` says why)."""
+        reopened = False
         for _ in range(3):
             if self._newer is not None and self._ready:
                 return None  # newer schema: never written
@@ -1247,8 +1252,11 @@ class ProgressStore:
                 reason = _reason_for(exc, self.path.parent if self.path else None)
                 if reason != "locked":
                     # read-only, I/O error, disk full...: a connection opened read-only stays
-                    # read-only, so reopen on the next try.
+                    # read-only, so try once more on a fresh connection.
                     self._drop_connection()
+                    if not reopened:
+                        reopened = True
+                        continue
                 self._fail(reason, str(exc))
                 return None
             self._set_reason(None)

@@ -413,21 +413,33 @@ def test_read_only_database_queues(tmp_path, capsys, monkeypatch):
     store.close()
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores chmod")
 def test_read_only_file_queues(tmp_path, capsys):
-    """A progress file without write permission: reading works, writes are queued with a
-    warning and nothing raises."""
+    """A progress file that refuses writes (chattr +i as root, who ignores permission bits;
+    chmod 444 otherwise): reading works, writes go to the spill file with a warning, nothing
+    raises; once writable again they are saved."""
+    import shutil
+
     db = tmp_path / "ro.sqlite3"
     with ProgressStore(db) as store:
         store.record("q", "x", 1)
-    os.chmod(db, 0o444)
+    if os.geteuid() == 0:
+        assert shutil.which("chattr"), "root needs chattr +i for a real read-only file"
+        subprocess.run(["chattr", "+i", str(db)], check=True)
+        undo = lambda: subprocess.run(["chattr", "-i", str(db)], check=True)  # noqa: E731
+    else:
+        os.chmod(db, 0o444)
+        undo = lambda: os.chmod(db, 0o644)  # noqa: E731
     try:
-        store = ProgressStore(db)
+        store = ProgressStore(db, retry_interval=60)
         p = store.record("q", "x", 2)
         assert p.id is None and [a.answer for a in store.attempts()] == [1, 2]
-        assert len(_stderr_lines(capsys)) >= 1
+        assert store.status["reason"] == "readonly"
+        assert len(_stderr_lines(capsys)) == 1
     finally:
-        os.chmod(db, 0o644)
+        undo()
+    assert store.flush() == 0
+    assert [a.answer for a in ProgressStore(db).attempts()] == [1, 2]
+    store.close()
 
 
 # ---- damaged files ----------------------------------------------------------------------------
