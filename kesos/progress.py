@@ -510,6 +510,7 @@ class ProgressStore:
         self.retry_interval = float(retry_interval)
         self.warnings: list[str] = []
         self.journal_mode: str | None = None
+        self._journal_warned = False
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._pid: int | None = None
@@ -802,7 +803,9 @@ class ProgressStore:
         for att in attempts:
             self._pending[att.uid] = att  # type: ignore[index]
         where = self._spill_write(attempts)
-        if where is None:
+        if where is not None and self._reason == "newer_schema":
+            pass  # the one "newer kesos" line already said where answers go
+        elif where is None:
             self._memory_only.update(a.uid for a in attempts)  # type: ignore[misc]
             self._warn(
                 f"memory:{self._reason}",
@@ -1050,20 +1053,22 @@ class ProgressStore:
         try:
             mode = self._pragma_journal(conn, "WAL")
         except sqlite3.OperationalError as exc:
-            if _reason_for(exc) in ("locked", "readonly"):
+            folder = self.path.parent if self.path is not None else None
+            if _reason_for(exc, folder) in ("locked", "readonly"):
                 raise
             mode = f"error: {exc}"
         if mode == "wal":
             self.journal_mode = mode
             return
         self.journal_mode = self._pragma_journal(conn, "DELETE")
-        self._warn(
-            "journal",
+        if self._journal_warned:
+            return
+        self._journal_warned = True
+        self._emit(
             f"kesos: this folder does not support SQLite's WAL journal ({mode}; e.g. a network "
             f"home folder); {self._where()} uses the rollback journal instead "
-            f"(set {ENV_JOURNAL}=delete to skip this check).",
+            f"(set {ENV_JOURNAL}=delete to skip this check)."
         )
-        self._problem = None  # informational: do not mask later problems
 
     def _pragma_journal(self, conn: sqlite3.Connection, mode: str) -> str:
         # Changing the journal mode needs a brief exclusive lock; two processes creating the file

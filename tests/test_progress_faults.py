@@ -180,7 +180,7 @@ def test_long_lock_returns_in_time_then_retry_thread_saves(tmp_path):
         b = store.record("q", "x", "second")
         second = time.monotonic() - t0
         assert not a.saved and not b.saved
-        assert first < 2.5 and second < 0.6, (first, second)
+        assert first < 2.5 and second < 1.0, (first, second)
         assert store.last_attempt("q") == b
         time.sleep(1.2)  # the retry thread keeps trying while locked, without effect
         assert heard == [] and store.status["pending"] == 2
@@ -219,8 +219,7 @@ def test_newer_schema_file_is_never_written(tmp_path, capsys):
     again.record("seed", "x", "new3")
     again.close()
     lines = _stderr_lines(capsys)
-    newer = [ln for ln in lines if "newer kesos" in ln]
-    assert len(newer) == 2 and len(lines) == 4  # one per store + one "kept in" line per store
+    assert len(lines) == 2 and all("newer kesos" in ln for ln in lines)  # one line per session
     assert db.read_bytes() == before
     assert len(_rows(db)) == 1
     spill = pathlib.Path(f"{db}.spill.jsonl")
