@@ -511,6 +511,7 @@ class ProgressStore:
         self.warnings: list[str] = []
         self.journal_mode: str | None = None
         self._journal_warned = False
+        self._bad_warned: set[pathlib.Path] = set()
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._pid: int | None = None
@@ -849,9 +850,10 @@ class ProgressStore:
                 records, bad = spill.read()
             except OSError:
                 continue
-            if bad:
-                self._warn(f"bad:{spill.path}",
-                           f"kesos: {len(bad)} unreadable line(s) in {spill.path} were skipped.")
+            if bad and spill.path not in self._bad_warned:
+                self._bad_warned.add(spill.path)
+                self._emit(f"kesos: {len(bad)} unreadable line(s) in {spill.path} were skipped "
+                           f"(kept in {spill.path}.unreadable).")
             for rec in records:
                 seen.setdefault(rec["uid"], rec)
         for uid, rec in seen.items():

@@ -469,3 +469,77 @@ def test_journal_env_forces_rollback_and_lock_still_bounded(tmp_path, monkeypatc
     assert store.flush() == 0
     store.close()
     assert len(_rows(db)) == 2
+
+
+# ---- replay edge cases ----------------------------------------------------------------------------
+def test_replay_after_crash_before_tidy_up_is_not_doubled(tmp_path):
+    """A process that committed a replay but died before tidying its spill file leaves lines
+    that are already in the database: the next replay skips them (UNIQUE uid) and tidies up."""
+    db = tmp_path / "p.sqlite3"
+    _new_db(db)
+    store = ProgressStore(db, timeout=0.05, retry_interval=60)
+    locker = Locker(db)
+    try:
+        pending = [store.record("q", "x", i) for i in range(3)]
+    finally:
+        locker.release()
+    spill = pathlib.Path(f"{db}.spill.jsonl")
+    copy = spill.read_bytes()
+    assert store.flush() == 0 and not spill.exists()
+    store.close()
+    spill.write_bytes(copy)  # as if the tidy-up had never happened
+    with ProgressStore(db) as again:
+        assert [a.uid for a in again.attempts("q")] == [a.uid for a in pending]
+    assert len(_rows(db)) == 3 and not spill.exists()
+
+
+def test_torn_spill_line_is_kept_apart(tmp_path, capsys):
+    """A spill file whose last line was cut off (a process killed in the middle of a write):
+    the next answer still gets a line of its own, every whole line is replayed, and the torn
+    one is kept in <spill>.unreadable with ONE warning line."""
+    db = tmp_path / "p.sqlite3"
+    _new_db(db)
+    spill = pathlib.Path(f"{db}.spill.jsonl")
+    store = ProgressStore(db, timeout=0.05, retry_interval=60)
+    locker = Locker(db)
+    try:
+        a = store.record("q", "x", "a")
+        with open(spill, "ab") as f:
+            f.write(b'{"v": 1, "uid": "torn", "item_id": "q", "ans')
+        b = store.record("q", "x", "b")
+    finally:
+        locker.release()
+    assert store.flush() == 0
+    store.close()
+    assert [r[2] for r in _rows(db)] == [a.uid, b.uid]
+    assert not spill.exists()
+    assert pathlib.Path(f"{spill}.unreadable").read_bytes().startswith(b'{"v": 1, "uid": "torn"')
+    lines = [ln for ln in _stderr_lines(capsys) if "unreadable" in ln]
+    assert len(lines) == 1
+
+
+def test_no_writable_folder_at_all_keeps_answers_in_memory(tmp_path, capsys):
+    """Neither the database's folder nor the cache folder can be written: answers stay in
+    memory (saved=False, one line saying so) and are saved once the folder is writable again."""
+    folder = tmp_path / "ro"
+    db = folder / "p.sqlite3"
+    _new_db(db)
+    cache = tmp_path / "cache"
+    cache.mkdir(exist_ok=True)
+    undo_db = _make_read_only(folder)
+    try:
+        undo_cache = _make_read_only(cache)
+        try:
+            capsys.readouterr()
+            store = ProgressStore(db, retry_interval=60)
+            att = store.record("q", "x", 1)
+            assert not att.saved and store.status["pending"] == 1
+            lines = _stderr_lines(capsys)
+            assert len(lines) == 1 and "memory" in lines[0]
+        finally:
+            undo_cache()
+    finally:
+        undo_db()
+    assert store.flush() == 0
+    store.close()
+    assert [r[2] for r in _rows(db)] == [att.uid]
