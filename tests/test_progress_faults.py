@@ -96,12 +96,13 @@ print(json.dumps({"saved": [a.saved for a in got], "uids": [a.uid for a in got],
 """
 
 
-@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM", "shutdown"])
 def test_killed_kernel_loses_no_answer(tmp_path, sig):
     """A real IPython kernel (jupyter_client) records 5 answers while another process holds an
     exclusive lock on the database: each record returns (saved=False, in the spill file). The
-    kernel is then killed (SIGKILL / SIGTERM) with the answers still pending. After the lock is
-    released, the next store to open the file replays them: every answer exactly once."""
+    kernel then ends with the answers still pending -- killed (SIGKILL / SIGTERM) or shut down
+    gracefully while the lock is still held. After the lock is released, the next store to open
+    the file replays them: every answer exactly once."""
     jupyter_client = pytest.importorskip("jupyter_client")
     db = tmp_path / "kernel" / "progress.sqlite3"
     _new_db(db)
@@ -127,8 +128,10 @@ def test_killed_kernel_loses_no_answer(tmp_path, sig):
         assert result["saved"] == [False] * 5
         assert result["status"]["reason"] == "locked" and result["status"]["pending"] == 5
         assert took < 2.0 + 5 * 0.5  # first click waits ~1.5 s, later ones are quick
-        pid = km.provisioner.pid
-        os.kill(pid, getattr(signal, sig))
+        if sig == "shutdown":
+            km.shutdown_kernel(now=False)  # graceful: atexit runs while the lock is still held
+        else:
+            os.kill(km.provisioner.pid, getattr(signal, sig))
         deadline = time.monotonic() + 20
         while km.is_alive() and time.monotonic() < deadline:
             time.sleep(0.05)
