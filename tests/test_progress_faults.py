@@ -281,7 +281,8 @@ def test_read_only_folder_spills_to_cache_then_replays(tmp_path, capsys):
 
 def test_directory_as_path_spills_then_replays(tmp_path, capsys):
     """A folder where the file should be: answers go to the spill file next to it with ONE line
-    (reason 'unusable_path'); once the folder is gone, opening the path replays them."""
+    (reason 'unusable_path'). A later session (learner id still unknown: no file yet) shows them
+    as its own; once the folder is gone they are saved under the new file's learner id."""
     db = tmp_path / "progress.sqlite3"
     db.mkdir()
     store = ProgressStore(db, retry_interval=60)
@@ -292,7 +293,13 @@ def test_directory_as_path_spills_then_replays(tmp_path, capsys):
     store.close()
     lines = _stderr_lines(capsys)
     assert len(lines) == 1 and "unusable_path" in lines[0]
+    later = ProgressStore(db, retry_interval=60)  # next session, still a folder
+    assert later.learner_id != a.learner
+    assert [x.uid for x in later.attempts("q")] == [a.uid, b.uid]
     db.rmdir()
+    assert later.flush() == 0
+    assert _rows(db, "SELECT DISTINCT learner FROM attempts") == [(later.learner_id,)]
+    later.close()
     with ProgressStore(db) as fixed:
         assert [x.answer for x in fixed.attempts("q")] == [1, 2] and fixed.pending == []
     assert [r[2] for r in _rows(db)] == [a.uid, b.uid]
