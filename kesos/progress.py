@@ -688,7 +688,7 @@ class ProgressStore:
             return self._current_learner()
 
     def to_dataframe(self):
-        """All attempts as a pandas DataFrame (one row per attempt, columns = Attempt fields)."""
+        """This learner's attempts as a pandas DataFrame (one row each, columns = Attempt fields)."""
         import pandas as pd  # lazy: pandas is heavy and only the dashboard needs it
 
         records = [dataclasses.asdict(a) for a in self.attempts()]
