@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("kesos.study.commands:review", "how many review items are due today (spaced review, FSRS)"),
     "exam": ("kesos.study.commands:exam", "draw a mock exam paper (--seed) and print it or write it as HTML"),
     "weak": ("kesos.study.commands:weak", "write an Anki deck (.apkg) of the items you keep missing"),
+    "lint": ("kesos.lint", "measure item-writing cues (length, absolute words, feedback, ...) and fail on thresholds"),
 }
 
 

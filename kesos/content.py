@@ -400,10 +400,18 @@ def _check_references(c: Course, problems: list[Problem]) -> None:
                                     f"role {r!r} is not in role list {list_id!r} — use one of {sorted(allowed)}",
                                 )
                             )
-                for r in fit.why:
-                    if r not in allowed and r not in fit.best + fit.acceptable:  # those are reported above
+                for attr in ("why", "why_not", "credit"):
+                    for r in getattr(fit, attr):
+                        if r in allowed or (attr == "why" and r in fit.best + fit.acceptable):
+                            continue  # keyed roles outside the list are reported above
+                        near = difflib.get_close_matches(r, sorted(allowed), n=2, cutoff=0.5)
+                        hint = (f"did you mean {' or '.join(repr(n) for n in near)}?" if near
+                                else f"use one of {sorted(allowed)}")
                         problems.append(
-                            Problem(rel, a.id, f"fits.{list_id}.why.{r}", f"role {r!r} is not in role list {list_id!r}")
+                            Problem(
+                                rel, a.id, f"fits.{list_id}.{attr}.{r}",
+                                f"role {r!r} is not in role list {list_id!r}, so this is never shown — {hint}",
+                            )
                         )
             missing = [rl for rl in c.role_lists if rl not in a.fits]
             if missing:
@@ -414,6 +422,30 @@ def _check_references(c: Course, problems: list[Problem]) -> None:
             for i, rd in enumerate(a.readings):
                 for j, r in enumerate(rd.roles):
                     ref(rel, a.id, f"readings[{i}].roles[{j}]", r, {k: 1 for k in all_roles}, "role")
+    _check_follows(c, problems)
+
+
+def _check_follows(c: Course, problems: list[Problem]) -> None:
+    """Linked vignettes: ``follows`` names an existing vignette, and following never loops."""
+    vignettes = {i: a for i, a in c.activities.items() if a.type == "vignette"}
+    for a in vignettes.values():
+        if a.follows is None or a.follows == a.id:  # following itself is a schema error
+            continue
+        rel = c.file_of("activities", a.id)
+        if a.follows not in vignettes:
+            near = difflib.get_close_matches(a.follows, sorted(vignettes), n=2, cutoff=0.6)
+            hint = f"did you mean {' or '.join(repr(n) for n in near)}?" if near else "name an existing vignette id"
+            problems.append(Problem(rel, a.id, "follows", f"{a.follows!r} is not a vignette — {hint}"))
+            continue
+        seen, cur = [a.id], a.follows
+        while cur in vignettes and cur not in seen:
+            seen.append(cur)
+            cur = vignettes[cur].follows
+        if cur == a.id and a.id == min(seen):  # one line per loop, on its first id
+            problems.append(
+                Problem(rel, a.id, "follows", f"linked cases form a loop ({' → '.join(seen + [cur])}) — "
+                        "the first case of a series has no follows")
+            )
 
 
 # --------------------------------------------------------------------------- cache and CLI

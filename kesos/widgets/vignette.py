@@ -16,7 +16,12 @@ class VignetteWidget(ActivityWidget):
 
     def build(self):
         a, c, lang = self.activity, self.course, self.lang
-        self.case = W.HTML(f'<div class="kesos-case">{paragraphs(a.case.get(lang))}</div>')
+        earlier = ""
+        if a.follows and a.follows in c.activities:  # a linked case: part 1 is shown above part 2
+            first = c.activities[a.follows]
+            earlier = (f'<p><em>{esc(t("vignette_follows", lang))} {esc(first.title.get(lang))}</em></p>'
+                       f"{paragraphs(first.case.get(lang))}<hr>")
+        self.case = W.HTML(f'<div class="kesos-case">{earlier}{paragraphs(a.case.get(lang))}</div>')
         lists = [
             (c.citation_of(rl.id, lang), rl.id)  # "Huda 2009:205", "Zastrow, in Huraerah 2008:149"
             for rl in c.role_lists.values() if rl.id in a.fits
@@ -28,7 +33,12 @@ class VignetteWidget(ActivityWidget):
         self.roles_title = W.HTML(f"<strong>{esc(t('roles_title', lang))}</strong>")
         self.roles_box = W.VBox()
         self.role_boxes: dict[str, W.Checkbox] = {}
+        self.none_fits = W.Checkbox(
+            value=False, description=t("vignette_none_fits", lang), indent=False, layout=W.Layout(width="auto"),
+        )
         self._build_roles(self.role_list_widget.value)
+        self.none_fits.observe(self._none_fits_changed, names="value")
+        self.watch(self.none_fits)
         self.role_list_widget.observe(self._list_changed, names="value")
         self.confidence = W.ToggleButtons(
             options=[(t(f"confidence_{k}", lang), k) for k in CONFIDENCE], value=None,
@@ -53,7 +63,18 @@ class VignetteWidget(ActivityWidget):
             for e in rl.entries
         }
         self.watch(*self.role_boxes.values())
-        self.roles_box.children = list(self.role_boxes.values())
+        for box in self.role_boxes.values():
+            box.observe(self._role_ticked, names="value")
+        self.roles_box.children = [*self.role_boxes.values(), self.none_fits]
+
+    def _none_fits_changed(self, change) -> None:
+        if change["new"]:  # "none of these roles fits" excludes every role
+            for box in self.role_boxes.values():
+                box.value = False
+
+    def _role_ticked(self, change) -> None:
+        if change["new"]:
+            self.none_fits.value = False
 
     def _list_changed(self, change) -> None:
         self._build_roles(change["new"])
@@ -63,6 +84,7 @@ class VignetteWidget(ActivityWidget):
         return {
             "role_list": self.role_list_widget.value,
             "roles": [r for r, box in self.role_boxes.items() if box.value],
+            "none_fits": self.none_fits.value,
             "confidence": self.confidence.value,
             "justification": self.justification.value,
         }
@@ -77,6 +99,7 @@ class VignetteWidget(ActivityWidget):
         roles = answer.get("roles") if isinstance(answer.get("roles"), list) else []
         for r, box in self.role_boxes.items():
             box.value = r in roles
+        self.none_fits.value = answer.get("none_fits") is True
         conf = answer.get("confidence")
         self.confidence.value = conf if conf in CONFIDENCE else None
         just = answer.get("justification")
