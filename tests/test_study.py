@@ -187,6 +187,7 @@ def test_papers_are_reproducible_by_seed(course):
     assert [q.item_id for q in a.questions] != [q.item_id for q in c.questions]
     assert len([q for q in a.questions if q.kind == "choice"]) == bp.choice
     assert all(len(q.options) <= 5 for q in a.questions)
+    assert {q.kind for q in a.questions} == {"choice", "recall", "open"}
 
 
 def test_blueprint_weights_chapters(course):
