@@ -133,15 +133,29 @@ def test_follows_itself_is_rejected():
         vignette({"best": ["broker"], "why": why("broker")}, follows="t-vig")
 
 
-def test_linked_case_shows_the_earlier_case_first(course):
-    """A vignette that follows another shows the earlier case above its own (notebook widget)."""
-    pytest.importorskip("ipywidgets")
-    from kesos.widgets import WIDGETS
+def test_linked_case_public_view_has_the_earlier_case_and_none_fits(course):
+    """The public view of a vignette that follows another carries the earlier case (title and
+    text) and always offers "none of these roles fits"; it never carries the key."""
+    from kesos.activity.view import public_view
 
     first = course.activity("v-sample")
-    a = vignette({"best": ["broker"], "why": why("broker")}, follows="v-sample")
-    w = WIDGETS["vignette"](a, course, lang="en", store=None)
-    html = w.case.value
-    assert html.index(first.case.en.split()[0]) < html.index("Pak Budi")
-    w.none_fits.value = True
-    assert w.get_answer()["none_fits"] is True and w.get_answer()["roles"] == []
+    a = vignette({"best": ["broker"], "why": why("broker"),
+                  "why_not": {"enabler": {"id": "rahasia", "en": "secret reason"}}}, follows="v-sample")
+    v = public_view(a, course, "en", "learner")
+    assert v["earlier"] == [{"title": first.title.en, "case": first.case.en}]
+    assert v["none_fits"] is True
+    assert "secret reason" not in str(v) and "reason broker" not in str(v)
+
+
+def test_recall_public_view_never_holds_the_elements():
+    """The recall view is the prompt and a text box: no element labels, phrasings or model answer."""
+    from kesos.activity.view import public_view
+
+    course = load_course(FIXTURE)
+    a = course.activity("q-recall")
+    v = public_view(a, course, "id", "learner")
+    assert v["type"] == "recall" and v["prompt"] == a.prompt.id and not v["self_assessed"]
+    dumped = str(v)
+    for el in a.elements:
+        assert el.label.id not in dumped and all(p not in dumped for p in el.accept.id + el.accept.en)
+    assert a.model_answer.id not in dumped
