@@ -32,6 +32,7 @@ changed since): unknown ids are ignored rather than raising.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -669,6 +670,7 @@ def _stemmers() -> list:
     return _STEMMERS
 
 
+@lru_cache(maxsize=8192)
 def word_forms(word: str) -> frozenset[str]:
     """The stems of one normalised word: its Indonesian stem, its English stem and the word itself."""
     forms = {word}
