@@ -32,8 +32,8 @@ changed since): unknown ids are ignored rather than raising.
 from __future__ import annotations
 
 import random
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from kesos.i18n import t
