@@ -1,6 +1,6 @@
 """Pure answer checking for the seven activity types: ``check(activity, answer, lang, course)``.
 
-No IPython or ipywidgets here: the widgets (``kesos.widgets``), tests and exports all call the
+No IPython or ipywidgets here: the component (``kesos.activity``), tests and exports all call the
 same functions. Each activity type registers three small functions by its data ``type``:
 
 * ``@checker(type)`` — ``fn(activity, answer, lang, course) -> Result``;
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from kesos.i18n import t
@@ -669,6 +670,7 @@ def _stemmers() -> list:
     return _STEMMERS
 
 
+@lru_cache(maxsize=8192)
 def word_forms(word: str) -> frozenset[str]:
     """The stems of one normalised word: its Indonesian stem, its English stem and the word itself."""
     forms = {word}

@@ -133,15 +133,95 @@ def test_follows_itself_is_rejected():
         vignette({"best": ["broker"], "why": why("broker")}, follows="t-vig")
 
 
-def test_linked_case_shows_the_earlier_case_first(course):
-    """A vignette that follows another shows the earlier case above its own (notebook widget)."""
-    pytest.importorskip("ipywidgets")
-    from kesos.widgets import WIDGETS
+def test_linked_case_public_view_has_the_earlier_case_and_none_fits(course):
+    """The public view of a vignette that follows another carries the earlier case (title and
+    text) and always offers "none of these roles fits"; it never carries the key."""
+    from kesos.activity.view import public_view
 
     first = course.activity("v-sample")
-    a = vignette({"best": ["broker"], "why": why("broker")}, follows="v-sample")
-    w = WIDGETS["vignette"](a, course, lang="en", store=None)
-    html = w.case.value
-    assert html.index(first.case.en.split()[0]) < html.index("Pak Budi")
-    w.none_fits.value = True
-    assert w.get_answer()["none_fits"] is True and w.get_answer()["roles"] == []
+    a = vignette({"best": ["broker"], "why": why("broker"),
+                  "why_not": {"enabler": {"id": "rahasia", "en": "secret reason"}}}, follows="v-sample")
+    v = public_view(a, course, "en", "learner")
+    assert v["earlier"] == [{"title": first.title.en, "case": first.case.en}]
+    assert v["none_fits"] is True
+    assert "secret reason" not in str(v) and "reason broker" not in str(v)
+
+
+def test_recall_public_view_never_holds_the_elements():
+    """The recall view is the prompt and a text box: no element labels, phrasings or model answer."""
+    from kesos.activity.view import public_view
+
+    course = load_course(FIXTURE)
+    a = course.activity("q-recall")
+    v = public_view(a, course, "id", "learner")
+    assert v["type"] == "recall" and v["prompt"] == a.prompt.id and not v["self_assessed"]
+    dumped = str(v)
+    for el in a.elements:
+        assert el.label.id not in dumped and all(p not in dumped for p in el.accept.id + el.accept.en)
+    assert a.model_answer.id not in dumped
+
+
+# --------------------------------------------------------------------------- the real course's vignettes
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def real():
+    return load_course(REPO)
+
+
+def _vignettes(real):
+    return [a for a in real.activities.values() if a.type == "vignette"]
+
+
+def test_enough_cases_and_every_role_keyed_best_somewhere(real):
+    """Issue 10: at least 24 vignettes and 8 discussion cases, and every role of every role list is
+    the best answer (under that list) in at least one vignette."""
+    vs = _vignettes(real)
+    assert len(vs) >= 24 and sum(a.discussion for a in vs) >= 8
+    for rl in real.role_lists.values():
+        keyed = {r for a in vs for r in a.fits[rl.id].best}
+        assert not {e.role for e in rl.entries} - keyed, (rl.id, {e.role for e in rl.entries} - keyed)
+
+
+def test_the_format_features_are_used(real):
+    """At least one none_fits key, one all_of combination, a why_not for mediation in the domestic
+    violence case, and a linked pair whose second part comes after the first in the notebooks."""
+    vs = _vignettes(real)
+    assert any(f.none_fits for a in vs for f in a.fits.values())
+    assert any(f.mode == "all_of" for a in vs for f in a.fits.values())
+    dv = real.activity("c04-v08-kdrt")
+    assert "mediator" in dv.fits["parsons2010"].why_not
+    linked = [a for a in vs if a.follows]
+    assert linked
+    for lang in ("id", "en"):
+        cells = (REPO / "notebooks" / lang / "04_roles.ipynb").read_text(encoding="utf-8")
+        for a in linked:
+            assert cells.index(f'kesos.show(\\"{a.follows}\\")') < cells.index(f'kesos.show(\\"{a.id}\\")')
+
+
+def test_no_cue_sentences_planted_in_cases(real):
+    """Cases do not repeat a role's cue ("no agency is refusing", "equal rights")."""
+    planted = ["tidak ada lembaga yang menolak", "hak yang setara", "no agency is refusing", "equal rights",
+               "no institution is refusing"]
+    for a in _vignettes(real):
+        for lang in ("id", "en"):
+            text = a.case.get(lang).casefold()
+            assert not [p for p in planted if p in text], (a.id, lang)
+
+
+def test_the_naive_refusal_rule_does_not_score_well(real):
+    """"Advocate if anyone refuses, otherwise enabler" earns well under two thirds of the marks
+    under every role list (it earned 12–13 of 16 before the rewrite)."""
+    import re
+
+    refusal = re.compile(r"refus|reject|turned away|unanswered|forbid|bars ", re.I)
+    for rl in real.role_lists:
+        vs = [a for a in _vignettes(real) if a.role_list in (None, rl)]
+        total = sum(
+            C.check(a, {"role_list": rl, "roles": ["advocate" if refusal.search(a.case.en) else "enabler"]}, "en",
+                    real).score
+            for a in vs
+        )
+        assert total / len(vs) < 0.6, (rl, total, len(vs))
