@@ -259,11 +259,13 @@ def chart_authors(course, evs, lang):
     """Mastery per source author (horizontal bars, weakest first; red below 50%)."""
     df = mastery_by_author(course, evs)
     title = t("study_chart_authors", lang)
-    fig, ax = _figure(height=max(2.5, 0.32 * len(df) + 1), left=0.3, bottom=0.12)
+    names = [author_name(course, k, lang) for k in df["author"]]
+    width = 7.5
+    left = min(0.5, (0.25 + 0.075 * max((len(n) for n in names), default=0)) / width)  # ~0.075 in a character
+    fig, ax = _figure(width, height=max(2.5, 0.32 * len(df) + 1), left=left, bottom=0.12)
     if df.empty:
         _empty(ax, lang)
         return Chart(fig, title, t("study_no_data", lang))
-    names = [author_name(course, k, lang) for k in df["author"]]
     colours = [_COLOURS["bad"] if m < 0.5 else _COLOURS["bar"] for m in df["mastery"]]
     ax.barh(names, df["mastery"] * 100, color=colours)
     ax.invert_yaxis()
@@ -284,8 +286,10 @@ def chart_confusion(course, evs, lang):
         _empty(ax, lang)
         return Chart(fig, title, t("study_no_data", lang))
     names = [author_name(course, k, lang) for k in df.index]
-    size = max(4.0, 0.45 * len(names) + 2)
-    fig, ax = _figure(width=size + 1, height=size, left=0.25, bottom=0.25)
+    label = 0.3 + 0.062 * max(len(n) for n in names)  # inches for the longest name at 8 pt
+    cells = max(3.0, 0.45 * len(names))
+    fig, ax = _figure(width=cells + label + 0.4, height=cells + label + 0.8,
+                      left=label / (cells + label + 0.4), bottom=label / (cells + label + 0.8))
     off = df.to_numpy().copy()
     np.fill_diagonal(off, 0)
     ax.imshow(off, cmap="Reds", vmin=0, vmax=max(1, off.max()))
