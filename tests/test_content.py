@@ -98,7 +98,7 @@ def test_validate_lists_every_error_at_once_and_exits_nonzero(tmp_path):
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "wrong-type.yaml: item 'q-type'" in proc.stdout
     assert "unknown-key.yaml: item 'q-key'" in proc.stdout
-    assert "bad-yaml-syntax.yaml:9: YAML syntax error" in proc.stdout
+    assert "bad-yaml-syntax.yaml:9:4: YAML syntax error" in proc.stdout
     assert "3 problems found" in proc.stderr
 
 
