@@ -283,7 +283,8 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         if node in self.constructed_objects or node in self.recursive_objects:
             raise _Rejected(
                 None, None,
-                "YAML anchors and aliases (&name / *name) are not allowed — write the value out in full",
+                "the value anchored here (&name) is reused through an alias (*name) — YAML anchors and aliases "
+                "are not allowed; write the value out in full",
                 node.start_mark,
             )
         return super().construct_object(node, deep=deep)
@@ -311,9 +312,12 @@ class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return mapping
 
     def construct_undefined(self, node):
+        tag = str(node.tag)
+        if tag.startswith("tag:yaml.org,2002:"):
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
         raise _Rejected(
             None, None,
-            f"the YAML tag {_clip(node.tag, 60)!r} is not allowed — remove it (content is plain text, "
+            f"the YAML tag {_clip(tag, 60)!r} is not allowed — remove it (content is plain text, "
             "numbers, lists and mappings)",
             node.start_mark,
         )
@@ -807,7 +811,8 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
                             f"{all_roles[r]!r}), is never shown — remove it")
                 else:
                     what = (f"rationale for role {_label(r)}, which is in no role list, is never shown — "
-                            "remove it or fix the id" + _suggest(r, allowed, f"role list {list_id!r}"))
+                            "remove it or fix the id"
+                            + _suggest(r, allowed, f"role list {list_id!r}").replace(" — ", "; ", 1))
                 problems.append(Problem(rel, a.id, fld, what, severity="warning"))
         if "role_lists" not in gaps.tables:
             missing = [rl for rl in c.role_lists if rl not in a.fits]
