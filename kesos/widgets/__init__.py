@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 
-from kesos.content import ContentError, UnknownItemError, load_course
+from kesos.content import ContentError, UnknownItemError, load_course, problems_view
 from kesos.i18n import get_language, t
 from kesos.schema import ACTIVITY_TYPES
 from kesos.widgets.base import WIDGETS, ActivityWidget, esc, message_widget, register, render_result
@@ -34,15 +34,12 @@ def current_course(root=None):
 
 
 def content_error_widget(error: ContentError, lang: str | None = None):
-    """The content's problems, one line each, under a short title — never a traceback."""
-    lang = lang or get_language()
-    lines = [str(p) for p in error.problems] or [str(error)]
-    items = "".join(f"<li><code>{esc(line)}</code></li>" for line in lines)
-    return message_widget(
-        f'<div role="alert"><p><strong style="color:var(--kesos-bad)">✗ {esc(t("content_error_title", lang))}'
-        f"</strong></p><ul>{items}</ul></div>",
-        "kesos-content-error",
-    )
+    """The content's problems, one line each, under a short title — never a traceback.
+
+    The shared broken-content display (:func:`kesos.content.problems_view`, also used by figures):
+    an object with ``_repr_html_`` (escaped) and a plain-text ``repr``.
+    """
+    return problems_view(error, lang or get_language())
 
 
 def unknown_item_widget(error: UnknownItemError, lang: str | None = None):
