@@ -354,12 +354,7 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
     return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
 
 
-def _read_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
-    """The file's data, or None and exactly one problem saying where and why it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, [Problem(rel, None, None, f"cannot read the file ({e.strerror or e}) — check it exists and is readable")]
+def _yaml_from_bytes(raw: bytes, rel: str) -> tuple[Any, list[Problem]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -567,6 +562,42 @@ def _validate_file(rel: str, data: Any, model: type, problems: list[Problem], ga
     return out
 
 
+_FILE_CACHE: dict[tuple, tuple] = {}
+_FILE_CACHE_SIZE = 64
+
+
+def _load_file(rel: str, path: Path, model: type) -> tuple[_Parsed | None, list[Problem], _Gaps]:
+    """Read and validate one file: (its items or None, its problems, what it leaves out).
+
+    Cached by the file's bytes, so re-validating after an edit to one file re-reads only that
+    file (``kesos.show`` after an edit, the validator's fuzz tests). Clear with ``_FILE_CACHE.clear()``.
+    """
+    import hashlib
+
+    gaps = _Gaps()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        gaps.tables.update(_table_fields(model).values())
+        return None, [Problem(rel, None, None, f"cannot read the file ({e.strerror or e}) — check it exists and is readable")], gaps
+    key = (rel, model, len(raw), hashlib.blake2b(raw, digest_size=16).digest())
+    hit = _FILE_CACHE.get(key)
+    if hit is not None:
+        return hit[0], list(hit[1]), hit[2]
+    problems: list[Problem] = []
+    data, errs = _yaml_from_bytes(raw, rel)
+    if errs:
+        problems += errs
+        gaps.tables.update(_table_fields(model).values())
+        result = None
+    else:
+        result = _validate_file(rel, data, model, problems, gaps)
+    if len(_FILE_CACHE) >= _FILE_CACHE_SIZE:
+        _FILE_CACHE.pop(next(iter(_FILE_CACHE)))
+    _FILE_CACHE[key] = (result, tuple(problems), gaps)
+    return result, problems, gaps
+
+
 def _cap(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
     """Group problems by file (in order of first appearance), at most ``limit`` per file plus one
     line saying how many more there are."""
@@ -613,12 +644,10 @@ def parse(root: Path | str | None = None) -> tuple[Course | None, list[Problem]]
                     )
                 gaps.tables.update(tables.values())
                 continue
-            data, errs = _read_yaml(path, rel)
-            if errs:
-                problems += errs
-                gaps.tables.update(tables.values())
-                continue
-            result = _validate_file(rel, data, model, problems, gaps)
+            result, errs, file_gaps = _load_file(rel, path, model)
+            problems += errs
+            gaps.tables |= file_gaps.tables
+            gaps.ids |= file_gaps.ids
             if result is not None:
                 parsed.append(result)
         except Exception as e:  # noqa: BLE001 - whatever happens, one line, never a traceback
