@@ -922,6 +922,11 @@ class ProblemsView:
             'padding:4px 12px"><p><strong>✗ ' + html.escape(self.heading, quote=True) + f"</strong></p><ul>{items}</ul></div>"
         )
 
+    @property
+    def value(self) -> str:
+        """The HTML, as on an ``ipywidgets.HTML`` (code written for the widgets reads ``.value``)."""
+        return self._repr_html_()
+
     def __repr__(self) -> str:
         return "\n".join(["✗ " + self.heading, *(f"- {line}" for line in self.lines)])
 
