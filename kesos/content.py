@@ -2,7 +2,15 @@
 
 ``load_course()`` returns a :class:`Course` or raises :class:`ContentError`, whose lines each name
 the file, the item id, the field and the fix — one line per problem, never a traceback.
-``kesos validate`` (``main``) prints every problem at once and exits 1 when there is one.
+``kesos validate`` (``main``) prints every problem at once and exits 1 when there is an error.
+
+How it stays one line per problem (docs/content-format.md): files are read with
+:class:`StrictLoader` (no duplicate keys, aliases, tags, huge ints or impossible dates; line and
+column for every read error); each item is validated on its own so one broken item hides nothing;
+references are checked on every item that parsed, but never into a file or item that failed
+(no follow-on "unknown id"); values are shortened with :mod:`reprlib`; at most
+:data:`MAX_PROBLEMS_PER_FILE` lines per file. :func:`problems_view` shows the same lines in a
+notebook.
 """
 from __future__ import annotations
 
