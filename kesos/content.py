@@ -769,6 +769,10 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
 
     practicable = {**c.definitions, **c.lists, **c.role_lists}
     all_roles = {e.role: rl.id for rl in c.role_lists.values() for e in rl.entries}
+    # role lists naming a role that does not exist (reported on the list itself): which roles they
+    # offer is uncertain, so vignettes are not told "not in this list" because of it
+    uncertain = {rl.id for rl in c.role_lists.values() if "roles" in gaps.tables
+                 or any(e.role not in c.roles for e in rl.entries)}
 
     def guarded(table: str, check) -> None:
         for item in list(getattr(c, table).values()):
@@ -821,7 +825,7 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
         ref(rel, a.id, "role_list", a.role_list, c.role_lists, "role list", "role_lists")
         for list_id, fit in a.fits.items():
             ref(rel, a.id, f"fits.{list_id}", list_id, c.role_lists, "role list", "role_lists")
-            if list_id not in c.role_lists:
+            if list_id not in c.role_lists or list_id in uncertain:
                 continue
             allowed = [e.role for e in c.role_lists[list_id].entries]
             for kind_ in ("best", "acceptable"):
