@@ -200,6 +200,8 @@ def _friendly(err: dict, field_path: str) -> str:
             return f"missing the {_LANG_NAMES[last]} text — add it"
         return "required field is missing — add it"
     if kind == "extra_forbidden":
+        if err.get("suggest"):
+            return f"unknown field — did you mean {err['suggest']!r}? (see docs/content-format.md)"
         return "unknown field — remove it or fix its spelling (see docs/content-format.md)"
     if kind in ("string_too_short", "too_short"):
         return "must not be empty — fill it in"
@@ -233,10 +235,57 @@ def _friendly(err: dict, field_path: str) -> str:
     return err["msg"]
 
 
-def _problems_from_validation(rel: str, data: Any, exc: ValidationError) -> list[Problem]:
+def _fields_at(model: Any, loc: list) -> list[str]:
+    """The field names allowed at ``loc`` (the path pydantic reports, ending with the bad key)."""
+    from typing import Annotated, Literal, Union, get_args, get_origin
+
+    from pydantic import BaseModel
+
+    def unwrap(tp):
+        while get_origin(tp) is Annotated:
+            tp = get_args(tp)[0]
+        if get_origin(tp) is Union:
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                return unwrap(members[0])
+        return tp
+
+    tp = unwrap(model)
+    for part in loc[:-1]:
+        origin = get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            f = tp.model_fields.get(part) if isinstance(part, str) else None
+            if f is None:
+                return []
+            tp = unwrap(f.annotation)
+        elif origin is list and isinstance(part, int):
+            tp = unwrap(get_args(tp)[0])
+        elif origin is dict:
+            tp = unwrap(get_args(tp)[1])
+        elif origin is Union:  # a discriminated union: pydantic puts the tag into the path
+            for member in get_args(tp):
+                t = getattr(member, "model_fields", {}).get("type")
+                if t is not None and get_origin(t.annotation) is Literal and part in get_args(t.annotation):
+                    tp = member
+                    break
+            else:
+                return []
+        else:
+            return []
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _problems_from_validation(rel: str, data: Any, exc: ValidationError, model: Any = None) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
         loc = list(err["loc"])
+        if err["type"] == "extra_forbidden" and model is not None and isinstance(loc[-1], str):
+            try:
+                near = difflib.get_close_matches(loc[-1][:100], _fields_at(model, loc), n=1, cutoff=0.6)
+            except Exception:  # noqa: BLE001 - a suggestion is optional
+                near = []
+            if near:
+                err = {**err, "suggest": near[0]}
         item_id = None
         # loc starts with the top-level list name and an index: find that item's id
         if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
@@ -542,7 +591,7 @@ def _validate_file(rel: str, data: Any, model: type, problems: list[Problem], ga
     try:
         m = model.model_validate(data)
     except ValidationError as e:
-        problems += _problems_from_validation(rel, data, e)
+        problems += _problems_from_validation(rel, data, e, model)
     else:
         return _Parsed(rel, getattr(m, "title", None), {attr: list(getattr(m, attr)) for attr in tables})
     out = _Parsed(rel)
