@@ -133,8 +133,12 @@ class _SafeRepr(reprlib.Repr):
             return repr(x[: self.maxstring]) + f"… ({len(x)} characters)"
         return repr(x)
 
-    def repr_instance(self, x: Any, level: int) -> str:
-        return f"<{type(x).__name__}>"
+    def repr_instance(self, x: Any, level: int) -> str:  # floats, dates, bytes …
+        try:
+            s = repr(x)
+        except Exception:  # noqa: BLE001
+            return f"<{type(x).__name__}>"
+        return s if len(s) <= self.maxother else s[: self.maxother - 1] + "…"
 
 
 _REPR = _SafeRepr()
