@@ -305,7 +305,10 @@ def key_html(course, activity, lang: str, number: str) -> str:
         out.append("</tbody></table>")
     elif kind == "vignette":
         keyed_list, keyed_roles = key.get("role_list"), key.get("roles", [])
-        for rl_id in _vignette_lists(activity, course):
+        # every role list the content rates, the learner's fixed list first
+        lists = _vignette_lists(activity, course)
+        lists += [rl for rl in activity.fits if rl in course.role_lists and rl not in lists]
+        for rl_id in lists:
             fit = activity.fits[rl_id]
             out.append(f'<p><b>{esc(t("handout_role_list", lang))}: {esc(course.cite(course.role_lists[rl_id].cite, lang))}</b></p><ul>')
             for label_key, roles in (("handout_key_best", fit.best), ("handout_key_acceptable", fit.acceptable)):
@@ -427,6 +430,34 @@ def find_chromium() -> str | None:
         if path and os.path.isfile(path) and os.access(path, os.X_OK):
             return path
     return None
+
+
+def use_system_chromium() -> str | None:
+    """Make Playwright launch the system Chromium when no ``executable_path`` is given.
+
+    nbconvert's ``--to webpdf`` (WebPDFExporter) calls ``playwright.chromium.launch()`` without an
+    executable and offers no setting for one, so it fails with "No suitable chromium" unless
+    Playwright's own browser was downloaded. ``etc/jupyter/jupyter_nbconvert_config.py`` calls this
+    function; it changes nothing when no system Chromium is found. Returns the path used.
+    """
+    path = find_chromium()
+    if not path:
+        return None
+    from playwright.async_api import BrowserType
+
+    if getattr(BrowserType.launch, "_kesos_chromium", None) == path:
+        return path
+    original = getattr(BrowserType.launch, "_kesos_original", BrowserType.launch)
+
+    async def launch(self, *args, **kwargs):
+        if self.name == "chromium" and not kwargs.get("executable_path"):
+            kwargs["executable_path"] = path
+        return await original(self, *args, **kwargs)
+
+    launch._kesos_chromium = path
+    launch._kesos_original = original
+    BrowserType.launch = launch
+    return path
 
 
 class PdfPrinter:
