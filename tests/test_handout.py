@@ -191,3 +191,14 @@ def test_nbconvert_webpdf_uses_the_system_chromium(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = pdf_text(tmp_path / "04_roles.pdf")
     assert "The social worker's roles" in text.replace("’", "'")
+
+
+def test_cli_writes_handout_and_key_as_html(tmp_path, capsys):
+    """`kesos handout 04_roles --lang en --format html --key --out DIR` writes the handout and the key."""
+    from kesos import cli
+
+    assert cli.main(["handout", "04_roles", "--lang", "en", "--format", "html", "--key", "--out", str(tmp_path)]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["04_roles_en.html", "04_roles_en_key.html"]
+    assert "Answer key" in (tmp_path / "04_roles_en_key.html").read_text(encoding="utf-8")
+    assert "wrote" in capsys.readouterr().out
