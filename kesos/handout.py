@@ -104,11 +104,16 @@ def notebook_path(course, chapter, lang: str) -> Path:
 # --------------------------------------------------------------------------- markdown and figures
 
 
+_SAFE_TAGS = re.compile(r"&lt;(/?)(kbd|sub|sup|br)&gt;")  # harmless inline tags the notebooks use
+
+
 def _markdown():
     import mistune
 
-    # escape=True: raw HTML written in a Markdown cell is printed as text, never injected
-    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    # escape=True: raw HTML written in a Markdown cell is printed as text, never injected —
+    # except a few inline tags without attributes (e.g. <kbd>Shift</kbd>), restored after escaping
+    md = mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+    return lambda text: _SAFE_TAGS.sub(r"<\1\2>", md(text))
 
 
 def _figure_html(obj) -> str:
