@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from helpers.exercise_keys import question
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/helpers, whatever the import mode
+from helpers.exercise_keys import question  # noqa: E402
 from kesos import exercise_checks as ex
 from kesos import exercises
 from kesos.content import load_course
