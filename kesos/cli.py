@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "clean": ("kesos.hygiene", "strip outputs and widget state from notebooks (--check to only report)"),
     "nav": ("kesos.nav", "regenerate previous/contents/next links in the notebooks"),
     "exercises": ("kesos.exercises", "generate exercises/ from solutions/ (--check to detect drift)"),
+    "handout": ("kesos.handout", "printable chapter handouts and answer keys (HTML, or PDF through Chromium)"),
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
     "export": ("kesos.exports", "export activities: Moodle XML, GIFT, QTI (Canvas), Anki decks, CSV"),
     "itembank": ("kesos.itembank", "write the item bank overview for lecturers (one HTML page)"),

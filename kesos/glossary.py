@@ -257,8 +257,17 @@ def render_markdown(course: "Course") -> str:
     return "\n".join(out)
 
 
+def _one_citation(course: "Course", term: "GlossaryTerm") -> tuple[str, str]:
+    """The source line of the bilingual pages: a citation is printed ONCE, in the source chapter's
+    own (Indonesian) style — its English form differs only by "in" for "dalam" and printed both
+    made every citation appear twice. Only "no source" is worded in both languages."""
+    if term.cite:
+        return _cite_line(course, term, "id"), _cite_line(course, term, "id")
+    return _cite_line(course, term, "id"), _cite_line(course, term, "en")
+
+
 def _md_term(course: "Course", term: "GlossaryTerm") -> list[str]:
-    cite_id, cite_en = _cite_line(course, term, "id"), _cite_line(course, term, "en")
+    cite_id, cite_en = _one_citation(course, term)
     lines = [
         f'<a id="{_anchor(term.id)}"></a>',
         "",
@@ -361,7 +370,7 @@ def render_html(course: "Course") -> str:
 
 
 def _html_term(course: "Course", term: "GlossaryTerm") -> str:
-    cite_id, cite_en = _cite_line(course, term, "id"), _cite_line(course, term, "en")
+    cite_id, cite_en = _one_citation(course, term)
     cite = esc(cite_id) if cite_id == cite_en else f'{esc(cite_id)} · <span lang="en">{esc(cite_en)}</span>'
     rows = [
         f'<dt>ID</dt><dd>{esc(term.definition.id)}</dd>',
