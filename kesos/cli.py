@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nav": ("kesos.nav", "regenerate previous/contents/next links in the notebooks"),
     "exercises": ("kesos.exercises", "generate exercises/ from solutions/ (--check to detect drift)"),
     "glossary": ("kesos.glossary", "rebuild the glossary pages (Markdown and HTML) from glossary/terms.yaml"),
+    "session": ("kesos.session.cli", "run the group-session server: session serve [--port N] [--lan] [--db URL_OR_DIR]"),
 }
 
 
