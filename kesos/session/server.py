@@ -190,7 +190,7 @@ class StateHandler(ParticipantBase):
     def get(self):
         me = self.me()
         try:
-            state = self.svc.participant_state(me["code"], me["pid"], self.lang())
+            state = self.svc.participant_state(me["code"], me["pid"], self.get_query_argument("lang", None))
         except SessionError as e:
             self.fail(e.status, e.key, **e.fmt)
         state["me"] = {"pid": me["pid"], "name": me["name"]}
