@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     host = lan_address() if args.lan else "127.0.0.1"
 
     async def run():
-        server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY, max_header_size=16 * 1024,
+        server = tornado.httpserver.HTTPServer(app, max_body_size=64 * MAX_BODY, max_header_size=16 * 1024,
                                                idle_connection_timeout=60, body_timeout=15)
         server.listen(args.port, address=host)
         port = args.port or next(iter(server._sockets.values())).getsockname()[1]

@@ -56,7 +56,7 @@ function joinForm(message) {
     el("button", { type: "submit", text: ui("join") }), err);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const r = await post("/api/join", { code: code.value, name: name.value });
+    const r = await post(`/api/join?lang=${lang}`, { code: code.value, name: name.value });
     if (r.ok) tick(); else err.textContent = r.json.error || r.status;
   });
   app.replaceChildren(topbar(), form);
@@ -188,7 +188,7 @@ function render(st) {
     if (shown !== key) {
       shown = key;
       const form = renderForm(st.activity, st.mine, (answer) =>
-        post("/api/answer", { activity: st.activity.id, round: st.round, answer }));
+        post(`/api/answer?lang=${lang}`, { activity: st.activity.id, round: st.round, answer }));
       app.replaceChildren(topbar(), roundLine, el("div", { id: "timer-slot" }), form);
     }
     document.getElementById("timer-slot").replaceChildren(...(timer ? [timer] : []));
