@@ -178,8 +178,10 @@ def test_request_size_and_field_length_limits(server, fac):
     assert p.answer(CASE, 1, {**vignette_answer(), "confidence": "<script>"}).status_code == 400
     huge = p.client.post("/api/answer", content=b"{" + b" " * 200_000 + b"}", headers=p.headers())
     assert huge.status_code == 413
-    with pytest.raises(httpx.HTTPError):  # beyond 1 MB the server drops the connection unread
-        p.client.post("/api/answer", content=b" " * 2_000_000, headers=p.headers())
+    try:  # beyond 1 MB tornado refuses the body unread (an error status, or it drops the connection)
+        assert p.client.post("/api/answer", content=b" " * 2_000_000, headers=p.headers()).status_code >= 400
+    except httpx.HTTPError:
+        pass
     s.open(OPEN)
     assert p.answer(OPEN, 1, {"text": "t" * 2001}).status_code == 413
     assert s.counts(CASE, 1)["n"] == 0 and s.counts(OPEN, 1)["n"] == 0
