@@ -380,11 +380,11 @@ class SessionService:
         out: dict = defaultdict(lambda: defaultdict(lambda: {"n": 0, "counts": defaultdict(Counter)}))
         import json
 
-        for activity, rnd, keys, conf in self.store.tallies(normalise_code(code)):
+        for activity, rnd, keys, conf, n in self.store.tallies(normalise_code(code)):
             cell = out[activity][rnd]
-            cell["n"] += 1
+            cell["n"] += n
             for k in json.loads(keys) if keys else ():
-                cell["counts"][k][conf or "-"] += 1
+                cell["counts"][k][conf or "-"] += n
         return {a: {r: {"n": c["n"], "counts": {k: dict(v) for k, v in c["counts"].items()}} for r, c in rs.items()}
                 for a, rs in out.items()}
 

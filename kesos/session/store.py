@@ -182,8 +182,10 @@ class SessionStore:
         return out
 
     def tallies(self, code: str) -> list[tuple]:
-        """``(activity, round, keys_json, confidence)`` for every answer: the dashboard's input."""
-        return self._exec("SELECT activity, round, keys, confidence FROM answers WHERE code = ?", (code,))
+        """``(activity, round, keys_json, confidence, count)`` grouped in the database: the dashboard's input."""
+        return self._exec(
+            "SELECT activity, round, keys, confidence, COUNT(*) FROM answers WHERE code = ?"
+            " GROUP BY activity, round, keys, confidence", (code,))
 
     def set_hidden(self, code: str, activity: str, round_: int, pid: str, hidden: bool) -> int:
         return len(self._exec(
