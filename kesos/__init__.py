@@ -6,7 +6,7 @@ Notebooks use three calls::
     kesos.setup("en")            # once, in the setup cell: the notebook's language
     kesos.show("q-welfare-views")  # one call per activity
 
-Heavy libraries (ipywidgets, pandas, matplotlib) are imported only when an activity, table or
+Heavy libraries (anywidget/ipywidgets, pandas, matplotlib) are imported only when an activity, table or
 chart is shown, so ``import kesos`` stays fast.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ __version__ = "0.1.0"
 __all__ = ["setup", "show", "quiz", "get_language", "set_language", "__version__"]
 
 
-_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "widgets", "exercise_checks")
+_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "activity", "exercise_checks")
 
 
 def __getattr__(name: str):
@@ -38,15 +38,18 @@ def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
         set_store(ProgressStore(progress_path))
 
 
-def show(item_id: str):
-    """Show one activity by its id (the widget is the cell's output)."""
-    from kesos.widgets import make_widget
+def show(item_id: str, *, reveal: str = "after_two"):
+    """Show one activity by its id (the component is the cell's output).
 
-    return make_widget(item_id)
+    ``reveal="immediate"`` shows the key with the first feedback (review notebooks); by default
+    it is shown after a second wrong answer or when the learner asks."""
+    from kesos.activity import make_widget
+
+    return make_widget(item_id, reveal=reveal)
 
 
-def quiz(item_ids: list[str], title: str | None = None):
-    """Show several activities as a section quiz with a running score."""
-    from kesos.widgets import make_quiz
+def quiz(item_ids: list[str], title: str | None = None, *, reveal: str = "after_two"):
+    """Show several activities as a section quiz with a running score (one component)."""
+    from kesos.activity import make_quiz
 
-    return make_quiz(item_ids, title=title)
+    return make_quiz(item_ids, title=title, reveal=reveal)

@@ -1,12 +1,10 @@
 """kesos.checking: the scoring rules of each activity type, and — parametrized over every
 activity of the real course and of the fixture course — that each item validates, its keyed
-answer scores full marks, a known wrong answer scores less and explains itself, and it renders
-in both languages without English interface text in the Indonesian version."""
+answer scores full marks, a known wrong answer scores less and explains itself (rendering in both
+languages: tests/test_activity.py)."""
 from __future__ import annotations
 
 import glob
-import html
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +14,6 @@ import pytest
 from kesos import checking as C
 from kesos import schema as S
 from kesos.content import ContentError, load_course
-from kesos.i18n import catalog
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "minimal"
@@ -106,68 +103,6 @@ def test_empty_answer_is_a_prompt_not_wrong(root, item_id):
     r_id, r_en = (C.check(a, EMPTY[a.type], lang, course) for lang in LANGS)
     assert r_id.empty and r_en.empty and r_id.score == 0 and not r_id.parts
     assert r_id.summary and r_en.summary and r_id.summary != r_en.summary
-
-
-@pytest.mark.parametrize("root,item_id", CASES)
-def test_renders_in_both_languages(root, item_id, tmp_path):
-    """make_widget builds the activity in id and en; no English interface text in the Indonesian one,
-    before and after checking a wrong answer."""
-    pytest.importorskip("ipywidgets")
-    from kesos.progress import ProgressStore
-    from kesos.widgets import make_widget
-
-    course, a = _activity(root, item_id)
-    store = ProgressStore(tmp_path / "p.sqlite3")
-    w_id = make_widget(item_id, lang="id", store=store, course=course)
-    w_en = make_widget(item_id, lang="en", store=store, course=course)
-    assert type(w_id).__name__ != "HTML", html.unescape(w_id.value)
-    assert w_id.check_button.description != w_en.check_button.description
-    _assert_no_english_ui(w_id)
-    w_id.set_answer(C.wrong_answer(a, course, "id"))
-    w_id._dirty = True
-    w_id.submit()
-    assert w_id.feedback.value
-    _assert_no_english_ui(w_id)
-
-
-def _english_only() -> tuple[set[str], list[str]]:
-    """Interface strings that differ between the languages: whole strings (for labels) and
-    distinctive fixed fragments (for HTML)."""
-    whole, fragments = set(), []
-    for entry in catalog().values():
-        if entry["en"] == entry["id"]:
-            continue
-        whole.add(entry["en"])
-        for frag in re.split(r"\{[^}]*\}", entry["en"]):
-            frag = frag.strip(" .:;,—-“”")
-            if len(frag) >= 8 and frag not in entry["id"]:
-                fragments.append(frag)
-    return whole, fragments
-
-
-def _texts(w, out: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    for attr in ("description", "placeholder", "tooltip"):
-        v = getattr(w, attr, None)
-        if isinstance(v, str) and v:
-            out.append(("label", v))
-    for label in getattr(w, "_options_labels", ()) or ():
-        out.append(("label", label))
-    if type(w).__name__ == "HTML":
-        text = re.sub(r"<style>.*?</style>", "", w.value, flags=re.S)
-        out.append(("html", html.unescape(re.sub(r"<[^>]+>", " ", text))))
-    for child in getattr(w, "children", ()) or ():
-        _texts(child, out)
-    return out
-
-
-def _assert_no_english_ui(widget) -> None:
-    whole, fragments = _english_only()
-    for kind, text in _texts(widget, []):
-        if kind == "label":
-            assert text not in whole, f"English interface text in the Indonesian widget: {text!r}"
-        else:
-            for frag in fragments:
-                assert frag not in text, f"English interface text {frag!r} in Indonesian HTML: {text!r}"
 
 
 # --------------------------------------------------------------------------- scoring rules
