@@ -44,8 +44,9 @@ def test_facilitator_flow_vote_reveal_revote_shift_export(server, fac, tmp_path)
     assert a.state().json()["phase"] == "waiting"
     s.open(CASE)
     view = a.state().json()["activity"]
-    assert view["type"] == "vignette" and view["case"] and "fits" not in json.dumps(view)
-    assert "best" not in view and "readings" not in view
+    assert view["type"] == "vignette" and view["case"] and view["hint_count"] == 0
+    assert not {"fits", "best", "readings", "why"} & set(view)
+    assert "readings" not in json.dumps(view) and "acceptable" not in json.dumps(view)
     assert a.answer(CASE, 1, vignette_answer("advocate")).status_code == 200
     assert b.answer(CASE, 1, vignette_answer("broker", "unsure", "=1+1")).status_code == 200
     # before the reveal a participant sees only their own answer, never the room or the key

@@ -42,6 +42,7 @@ from kesos.session.service import SessionError, SessionService, normalise_code
 from kesos.session.store import default_location, open_store
 
 STATIC = Path(__file__).parent / "static"
+COMPONENT_STATIC = Path(__file__).parent.parent / "activity" / "static"  # the activity component (no CDN)
 MAX_BODY = 16 * 1024
 COOKIE = "kesos_participant"
 DEFAULT_PORT = 8765
@@ -302,8 +303,8 @@ def make_app(location: str | None = None, *, key: str | None = None, lang: str =
             (r"/api/join", JoinHandler, kw),
             (r"/api/answer", AnswerHandler, kw),
             (r"/f/api/([a-z_]+)", FacilitatorHandler, kw),
-            (r"/static/(participant\.js|participant\.css|activity\.js|activity\.css)", StaticHandler,
-             {"path": str(STATIC)}),
+            (r"/static/(participant\.js|participant\.css)", StaticHandler, {"path": str(STATIC)}),
+            (r"/static/(activity\.js|activity\.css)", StaticHandler, {"path": str(COMPONENT_STATIC)}),
         ],
         default_handler_class=NotFound,
         default_handler_args=kw,
@@ -397,6 +398,7 @@ PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="stylesheet" href="/static/activity.css">
 <link rel="stylesheet" href="/static/participant.css">
 </head>
 <body>

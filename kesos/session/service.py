@@ -127,9 +127,11 @@ def clean_answer(activity, answer: Any) -> tuple[Any, list[str], str | None, str
                  "none_fits": none_fits, "confidence": confidence, "justification": reason}
         keys = ["none"] if none_fits else roles
         return clean, keys, confidence, reason or None
-    if kind == "open":
+    if kind in ("open", "recall"):
         text = _clip_text(answer.get("text") if isinstance(answer, dict) else answer, "text")
-        return {"text": text, "rubric": []}, [], None, text or None
+        ticks = answer.get("rubric") if isinstance(answer, dict) else None
+        ticks = [bool(x) for x in ticks][: LIMITS["ids"]] if isinstance(ticks, list) else []
+        return {"text": text, "rubric": ticks}, [], None, text or None
     raise SessionError(400, "session_bad_field", field="type")
 
 
@@ -286,7 +288,7 @@ class SessionService:
             raise SessionError(409, "session_locked")
         activity = self.course.activity(activity_id)
         clean, keys, confidence, reason = clean_answer(activity, answer)
-        result = checking.check(activity, clean, sess["config"]["lang"], self.course)
+        result, _ = views.check(activity, clean, sess["config"]["lang"], self.course)
         self.store.submit(sess["code"], activity_id, st["round"], pid, clean, keys, confidence, reason,
                           None if result.empty else result.score, None if result.empty else result.correct)
         return {"saved": True, "activity": activity_id, "round": st["round"]}
@@ -314,9 +316,8 @@ class SessionService:
         return out
 
     def _reveal(self, activity, lang: str, mine: Any, code: str, round_: int) -> dict:
-        result = checking.check(activity, mine, lang, self.course) if mine is not None else None
         return {
-            "result": views.result_json(result, "revealed") if result is not None else None,
+            "result": views.result_json(activity, mine, lang, self.course) if mine is not None else None,
             "key": self.key_lines(activity, lang),
             "readings": [
                 {"roles": [self._role_name(r, lang) for r in rd.roles], "argument": rd.argument.get(lang)}
@@ -348,7 +349,7 @@ class SessionService:
                     line += " (" + ", ".join(checking.role_label(c, list_id, r, lang) for r in fit.acceptable) + ")"
                 lines.append(line)
             return lines
-        if activity.type == "open":
+        if activity.type in ("open", "recall") and getattr(activity, "model_answer", None):
             return [activity.model_answer.get(lang)]
         return []
 

@@ -1,3 +1,5 @@
+import { renderActivity } from "/static/activity.js";
+
 // Participant page of a kesos group session: join, answer the open activity, see the reveal.
 // Renders only what the server sends (public view, result JSON); all text goes in through
 // textContent, never innerHTML. Polls /api/state once a second.
@@ -6,6 +8,7 @@ const app = document.getElementById("app");
 let lang = localStorage.getItem("kesos-lang") || data.lang;
 let shown = null; // "activity:round" currently rendered as a form
 let lastState = null;
+let lastSig = null;
 const ui = (k, fmt = {}) => (data.ui[lang][k] || k).replace(/\{(\w+)\}/g, (_, n) => fmt[n] ?? "");
 
 function el(tag, attrs = {}, ...kids) {
@@ -40,7 +43,7 @@ function topbar() {
   return el("div", { class: "topbar" },
     el("h1", { text: (lastState && lastState.title) || ui("title") }),
     el("button", { type: "button", "data-lang": other, text: other.toUpperCase(), onclick: () => {
-      lang = other; localStorage.setItem("kesos-lang", lang); shown = null; document.documentElement.lang = lang; tick();
+      lang = other; localStorage.setItem("kesos-lang", lang); shown = null; lastSig = null; document.documentElement.lang = lang; tick();
     } }));
 }
 
@@ -62,102 +65,38 @@ function joinForm(message) {
   app.replaceChildren(topbar(), form);
 }
 
-// ---- placeholder renderer (replaced by the activity component's renderActivity once merged)
+// ---- the activity component (kesos/activity/static/activity.js) renders the activity
 function renderForm(view, mine, onSend) {
-  const form = el("form", { id: "answer", "data-activity": view.id });
-  form.append(el("h2", { text: view.title }));
-  if (view.case) form.append(el("p", { class: "case", text: view.case }));
-  form.append(el("p", { class: "prompt", text: view.prompt }));
-  const collect = [];
-  if (view.type === "choice") {
-    const fs = el("fieldset");
-    for (const o of view.options) {
-      const input = el("input", { type: view.multiple ? "checkbox" : "radio", name: "choice", value: o.id });
-      if (mine && (mine.choice || []).includes(o.id)) input.checked = true;
-      fs.append(el("label", { class: "choice" }, input, el("span", { text: o.text })));
-    }
-    form.append(fs);
-    collect.push(() => ({ choice: [...form.querySelectorAll("input[name=choice]:checked")].map((i) => i.value) }));
-  } else if (view.type === "classification") {
-    for (const e of view.entries) {
-      const sel = el("select", { name: e.id, "aria-label": e.text }, el("option", { value: "", text: "—" }));
-      for (const c of view.categories) sel.append(el("option", { value: c.id, text: c.label }));
-      if (mine && mine.pairs && mine.pairs[e.id]) sel.value = mine.pairs[e.id];
-      form.append(el("label", {}, el("span", { text: e.text }), sel));
-    }
-    collect.push(() => {
-      const pairs = {};
-      for (const s of form.querySelectorAll("select")) if (s.value) pairs[s.name] = s.value;
-      return { pairs };
-    });
-  } else if (view.type === "vignette") {
-    const lists = view.role_lists;
-    const listSel = el("select", { id: "role-list", name: "role_list" });
-    for (const l of lists) listSel.append(el("option", { value: l.id, text: `${l.title} (${l.citation})` }));
-    if (mine && mine.role_list) listSel.value = mine.role_list;
-    const roles = el("fieldset", { id: "roles" });
-    const drawRoles = () => {
-      const l = lists.find((x) => x.id === listSel.value) || lists[0];
-      roles.replaceChildren();
-      for (const r of l.roles) {
-        const input = el("input", { type: "checkbox", name: "role", value: r.id });
-        if (mine && (mine.roles || []).includes(r.id) && mine.role_list === l.id) input.checked = true;
-        roles.append(el("label", { class: "choice" }, input, el("span", { text: r.label })));
-      }
-      const none = el("input", { type: "checkbox", name: "none_fits", value: "none" });
-      if (mine && mine.none_fits) none.checked = true;
-      roles.append(el("label", { class: "choice" }, none, el("span", { text: ui("none_fits") })));
-    };
-    listSel.addEventListener("change", drawRoles);
-    drawRoles();
-    if (lists.length > 1) form.append(el("label", { for: "role-list", text: ui("role_list_label") }), listSel);
-    form.append(roles);
-    const conf = el("fieldset", { id: "confidence" }, el("legend", { text: ui("confidence_label") }));
-    for (const c of view.confidence || [{ id: "sure" }, { id: "unsure" }, { id: "guessing" }]) {
-      const input = el("input", { type: "radio", name: "confidence", value: c.id });
-      if (mine && mine.confidence === c.id) input.checked = true;
-      conf.append(el("label", { class: "choice" }, input, el("span", { text: c.label || ui("conf_" + c.id) })));
-    }
-    form.append(conf);
-    const reason = el("input", { type: "text", id: "reason", name: "justification", maxlength: "300",
-      value: (mine && mine.justification) || "" });
-    form.append(el("label", { for: "reason", text: ui("reason_label") }), reason);
-    collect.push(() => ({
-      role_list: listSel.value,
-      roles: [...roles.querySelectorAll("input[name=role]:checked")].map((i) => i.value),
-      none_fits: roles.querySelector("input[name=none_fits]").checked,
-      confidence: (form.querySelector("input[name=confidence]:checked") || {}).value || null,
-      justification: reason.value,
-    }));
-  } else {
-    const text = el("textarea", { id: "text", name: "text", rows: "5", maxlength: "2000" });
-    text.value = (mine && mine.text) || "";
-    form.append(el("label", { for: "text", text: ui("text_label") }), text);
-    collect.push(() => ({ text: text.value }));
-  }
-  const status = el("p", { class: "status", role: "status", id: "send-status" });
-  form.append(el("button", { type: "submit", text: ui("submit") }), status);
-  form.addEventListener("submit", async (ev) => {
-    ev.preventDefault();
-    const r = await onSend(collect[0]());
-    status.textContent = r.ok ? ui("sent") : (r.json.error || String(r.status));
-    status.className = r.ok ? "status" : "error";
+  const box = el("div", { id: "answer", "data-activity": view.id });
+  const sentMsg = (text) => ({ kind: "result", id: view.id, empty: true, summary: text });
+  if (mine) view = { ...view, restored: { answer: mine, result: sentMsg(ui("sent")) } };
+  let reply = () => {};
+  renderActivity(box, view, {
+    send: async (msg) => {
+      if (msg.kind !== "check") return; // no hints or early reveal in a group session
+      const r = await onSend(msg.answer);
+      reply(sentMsg(r.ok ? ui("sent") : (r.json.error || String(r.status))));
+    },
+    onReply: (fn) => { reply = fn; },
   });
-  return form;
+  box.querySelectorAll(".kesos-check").forEach((b) => { b.textContent = ui("submit"); });
+  return box;
+}
+
+function renderAnswered(view, mine, result) {
+  const box = el("div", { id: "answered" });
+  const restored = { answer: mine, result: { ...result, kind: "result", restored: false } };
+  renderActivity(box, { ...view, restored }, {});
+  box.querySelectorAll("button").forEach((b) => { b.hidden = true; });
+  box.querySelectorAll("input, select, textarea").forEach((i) => { i.disabled = true; });
+  return box;
 }
 
 function renderReveal(st) {
   const rv = st.reveal;
   const box = el("section", { id: "reveal" }, el("h2", { text: ui("revealed") }));
-  if (rv.result) {
-    box.append(el("p", { class: "summary", text: rv.result.summary }));
-    const ul = el("ul");
-    for (const p of rv.result.parts) {
-      ul.append(el("li", { class: "verdict-" + p.verdict }, el("b", { text: p.label + ": " }),
-        el("span", { text: p.feedback || p.verdict })));
-    }
-    box.append(ul);
-  } else box.append(el("p", { class: "note", text: ui("no_answer") }));
+  if (rv.result) box.append(renderAnswered(st.activity, st.mine, rv.result));
+  else box.append(el("p", { class: "note", text: ui("no_answer") }));
   box.append(el("h2", { text: ui("key") }));
   for (const k of rv.key) box.append(el("p", { class: "key", text: k }));
   if (rv.readings.length) {
@@ -195,6 +134,9 @@ function render(st) {
     return;
   }
   shown = key;
+  const sig = JSON.stringify([st, lang]);
+  if (sig === lastSig) return; // nothing changed: keep the page as it is (scroll, focus)
+  lastSig = sig;
   const kids = [topbar(), roundLine];
   if (!st.activity || st.phase === "waiting") kids.push(el("p", { class: "note", id: "waiting", text: ui("waiting") }));
   else if (st.phase === "locked") kids.push(el("p", { class: "status", id: "locked", text: ui("locked") }));
