@@ -12,8 +12,10 @@ accepts them from this machine only), so the notebook and a Voila presenter view
 """
 from __future__ import annotations
 
+import atexit
 import html
 import json
+import socket
 import os
 import subprocess
 import sys
@@ -46,6 +48,9 @@ class Server:
         self.process = process
         self._client = httpx.Client(base_url=self.url, timeout=10, trust_env=False,
                                     headers={"X-Kesos-Key": key})
+        self.stopped = threading.Event()
+        if process is not None:
+            atexit.register(self.stop)  # the kernel ends: so does the server it started
 
     def call(self, action: str, **args):
         r = self._client.post(f"f/api/{action}", content=json.dumps(args))
@@ -68,8 +73,14 @@ class Server:
     def stats(self) -> dict:
         return self.call("stats")
 
+    def latest(self, lang: str = "id") -> "Session | None":
+        """The most recently created session that has not ended (the presenter view shows it)."""
+        code = self.call("latest")["code"]
+        return Session(self, code, lang) if code else None
+
     def stop(self) -> None:
         """Stop the server if this object started it."""
+        self.stopped.set()
         self._client.close()
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -101,9 +112,11 @@ def start(port: int = DEFAULT_PORT, lan: bool = False, db: str | None = None, la
         existing = _probe(f"http://{host}:{port}/", key_path)
         if existing:
             return existing
+    if port and not _port_free(host, port):
+        port = 0  # taken by something else: any free port
     ready = Path(tempfile.mkdtemp(prefix="kesos-session-")) / "ready.json"
     cmd = [sys.executable, "-m", "kesos.session", "serve", "--port", str(port), "--db", location,
-           "--lang", lang, "--ready-file", str(ready), *(extra_args or [])]
+           "--lang", lang, "--ready-file", str(ready), "--parent-pid", str(os.getpid()), *(extra_args or [])]
     if lan:
         cmd.append("--lan")
     env = dict(os.environ)
@@ -122,6 +135,15 @@ def start(port: int = DEFAULT_PORT, lan: bool = False, db: str | None = None, la
     local = f"http://127.0.0.1:{public.rsplit(':', 1)[1]}"
     key = os.environ.get("KESOS_SESSION_KEY") or key_path.read_text().strip()
     return Server(local, key, proc, public_url=public)
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+            return True
+        except OSError:
+            return False
 
 
 def _probe(url: str, key_path: Path) -> Server | None:
@@ -281,26 +303,45 @@ class Session:
         """The chart, redrawn every ``interval`` seconds in the cell's output (for ``seconds``)."""
         from IPython.display import display
 
+        from IPython.display import HTML
+
         stop = threading.Event()
         self._live.append(stop)
+        st = self.state()["state"]
+        c = self.counts()
+        head = display(HTML(self._live_line(c, st, hide_until_reveal)), display_id=True)
         handle = display(self.chart(hide_until_reveal=hide_until_reveal), display_id=True)
 
         def loop():
             end = time.monotonic() + seconds
             last = None
-            while not stop.wait(interval) and time.monotonic() < end:
+            while not stop.wait(interval) and time.monotonic() < end and not self.server.stopped.is_set():
                 try:
                     c = self.counts()
                     st = self.state()["state"]
                     sig = json.dumps([c, st["phase"], st["round"], st["show_results"]], sort_keys=True)
                     if sig != last:
                         last = sig
+                        head.update(HTML(self._live_line(c, st, hide_until_reveal)))
                         handle.update(self.chart(hide_until_reveal=hide_until_reveal))
                 except Exception:  # server restarting: try again next second
                     pass
 
         threading.Thread(target=loop, daemon=True).start()
         return None
+
+    def _live_line(self, c: dict, st: dict, hide: bool) -> str:
+        """One line above the chart: code, round, phase and how many answered (live counts as text)."""
+        e = html.escape
+        visible = not hide or st["show_results"] or st["phase"] == "revealed"
+        counts = ""
+        if visible:
+            counts = " · ".join(f"{e(c['labels'].get(k, k))}: {sum(v.values())}"
+                                for k, v in sorted(c["counts"].items(), key=lambda kv: -sum(kv[1].values())))
+        return (f"<p class='kesos-live' data-n='{c['n']}' data-phase='{e(st['phase'])}' data-round='{st['round']}'>"
+                f"<b>{e(self.code)}</b> · {e(t('session_round', self.lang, n=st['round']))} · {e(st['phase'])} · "
+                f"n = <span class='kesos-live-n'>{c['n']}</span>"
+                + (f"<br><span class='kesos-live-counts'>{counts}</span>" if counts else "") + "</p>")
 
     def stop_live(self):
         for ev in self._live:

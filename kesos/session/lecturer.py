@@ -23,8 +23,10 @@ def lecturers() -> set[str]:
 class ClassView:
     def __init__(self, store=None, user: str | None = None, course=None, lang: str = "id"):
         self.store = store or class_store()
-        if self.store is None:
-            raise RuntimeError("no class store: set KESOS_CLASS_DB (a folder or a postgresql:// URL), see docs/sessions.md")
+        if self.store is None:  # class mode not configured: the session store's (empty) class table
+            from kesos.session.store import open_store
+
+            self.store = open_store()
         self.user = user or hub_user()
         self.is_lecturer = self.user in lecturers()
         if course is None:
@@ -99,12 +101,20 @@ class ClassView:
                 cells[(user, act.chapter)].append(r["score"] / (r["max_score"] or 1))
         df = pd.DataFrame([{"learner": u, "chapter": c, "mastery": sum(v) / len(v)} for (u, c), v in cells.items()],
                           columns=["learner", "chapter", "mastery"])
+        if df.empty:
+            return pd.DataFrame(dtype=float)
         return df.pivot(index="learner", columns="chapter", values="mastery").sort_index(axis=1)
 
     def heatmap(self):
         import matplotlib.pyplot as plt
 
         m = self.mastery()
+        if m.empty:
+            fig, ax = plt.subplots(figsize=(4, 1), dpi=90)
+            ax.text(0.5, 0.5, "—", ha="center", va="center")
+            ax.set_axis_off()
+            plt.close(fig)
+            return fig
         fig, ax = plt.subplots(figsize=(1.2 + 0.7 * max(1, m.shape[1]), 1 + 0.35 * max(1, m.shape[0])), dpi=90)
         im = ax.imshow(m.values, vmin=0, vmax=1, cmap="viridis", aspect="auto")
         ax.set_xticks(range(m.shape[1]), m.columns)

@@ -214,7 +214,7 @@ class FacilitatorHandler(Base):
 
     ACTIONS = ("create", "open", "lock", "unlock", "reveal", "revote", "timer", "show_results", "close",
                "hide_reason", "state", "counts", "aggregate", "shift", "reasons", "export_csv", "report_html",
-               "participants", "stats")
+               "participants", "stats", "latest")
 
     def check_xsrf_cookie(self):
         """Facilitator requests carry the key in a header, not a cookie: nothing for CSRF to ride on."""
@@ -239,6 +239,9 @@ class FacilitatorHandler(Base):
             if action == "create":
                 out = {"code": svc.create(args["activities"], args.get("lang", "id"), args.get("title", ""),
                                           args.get("ttl_s", 12 * 3600))}
+            elif action == "latest":
+                codes = [c for c in svc.store.session_codes() if svc.session(c)]
+                out = {"code": codes[-1] if codes else None}
             elif action == "stats":
                 out = {"maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "pid": os.getpid()}
             elif action == "state":
@@ -354,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ip-rate", type=float, nargs=2, default=(20, 60), metavar=("PER_S", "BURST"))
     ap.add_argument("--participant-rate", type=float, nargs=2, default=(5, 20), metavar=("PER_S", "BURST"))
     ap.add_argument("--ready-file", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     location = args.db or default_location()
     app = make_app(location, lang=args.lang, ip_rate=tuple(args.ip_rate), pid_rate=tuple(args.participant_rate),
@@ -379,6 +383,14 @@ def main(argv: list[str] | None = None) -> int:
         purge()
         tornado.ioloop.PeriodicCallback(purge, 600_000).start()
         stop = asyncio.Event()
+        if args.parent_pid:  # started from a notebook: end with the kernel that started us
+            def orphaned():
+                try:
+                    os.kill(args.parent_pid, 0)
+                except OSError:
+                    stop.set()
+
+            tornado.ioloop.PeriodicCallback(orphaned, 2000).start()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
