@@ -131,7 +131,8 @@ def test_participant_token_is_an_httponly_cookie(server, fac):
     assert len(token) >= 30
     other = Participant(server.url)
     other.client.cookies.set("kesos_participant", token[:-2] + "xx")
-    assert other.state().status_code == 401
+    assert other.state().json() == {"v": 1, "joined": False}
+    assert other.answer(CHOICE, 1, ["a"]).status_code == 401
 
 
 def test_facilitator_actions_need_the_key_which_participants_never_see(server, fac):

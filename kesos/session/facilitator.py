@@ -108,6 +108,10 @@ def start(port: int = DEFAULT_PORT, lan: bool = False, db: str | None = None, la
     location = db or default_location()
     key_path = key_file_for(location)
     host = "127.0.0.1"
+    if os.environ.get("KESOS_SESSION_URL"):  # a server that is already running (presenter view, hub)
+        existing = _probe(os.environ["KESOS_SESSION_URL"], key_path)
+        if existing:
+            return existing
     if port:
         existing = _probe(f"http://{host}:{port}/", key_path)
         if existing:
@@ -147,10 +151,11 @@ def _port_free(host: str, port: int) -> bool:
 
 
 def _probe(url: str, key_path: Path) -> Server | None:
-    if not key_path.exists():
+    key = os.environ.get("KESOS_SESSION_KEY") or (key_path.read_text().strip() if key_path.exists() else None)
+    if not key:
         return None
     try:
-        s = Server(url, os.environ.get("KESOS_SESSION_KEY") or key_path.read_text().strip())
+        s = Server(url, key)
         s.stats()
         return s
     except (httpx.HTTPError, FacilitatorError):

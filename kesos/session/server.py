@@ -189,6 +189,9 @@ class ParticipantBase(Base):
 
 class StateHandler(ParticipantBase):
     def get(self):
+        if self.participant() is None:  # not joined yet: the page shows the join form
+            self.write({"v": 1, "joined": False})
+            return
         me = self.me()
         try:
             state = self.svc.participant_state(me["code"], me["pid"], self.get_query_argument("lang", None))
@@ -270,6 +273,11 @@ class FacilitatorHandler(Base):
         self.write(json.loads(json.dumps(out, default=str)))
 
 
+class NoIcon(Base):
+    def get(self):
+        self.set_status(204)
+
+
 class NotFound(Base):
     def prepare(self):
         super().prepare()
@@ -302,6 +310,7 @@ def make_app(location: str | None = None, *, key: str | None = None, lang: str =
         [
             (r"/", PageHandler, kw),
             (r"/j/([A-Za-z0-9]{1,12})", PageHandler, kw),
+            (r"/favicon\.ico", NoIcon, kw),
             (r"/api/state", StateHandler, kw),
             (r"/api/join", JoinHandler, kw),
             (r"/api/answer", AnswerHandler, kw),
