@@ -238,14 +238,9 @@ class Session:
     # views
     def chart(self, activity: str | None = None, round: int | None = None, *, hide_until_reveal: bool = False):
         """A matplotlib figure: answers per option/role, stacked by confidence."""
-        import matplotlib
-
-        matplotlib.use("Agg") if "ipykernel" not in sys.modules else None
-        import matplotlib.pyplot as plt
-
         st = self.state()["state"]
         c = self.counts(activity, round)
-        fig, ax = plt.subplots(figsize=(7, 3.6), dpi=90)
+        fig, ax = _figure(7, 3.6)
         visible = not hide_until_reveal or st["show_results"] or st["phase"] == "revealed"
         title = t("session_chart_title", self.lang, n=c["n"]) + f" — {t('session_round', self.lang, n=round or st['round'])}"
         ax.set_title(title, fontsize=10)
@@ -266,15 +261,12 @@ class Session:
             ax.text(0.5, 0.5, f"n = {c['n']}", ha="center", va="center", fontsize=28, transform=ax.transAxes)
             ax.set_axis_off()
         fig.tight_layout()
-        plt.close(fig)
-        return fig
+        return Chart(fig)
 
     def shift_chart(self, activity: str | None = None, a: int = 1, b: int | None = None):
         """How answers moved between rounds: one bar per from → to move."""
-        import matplotlib.pyplot as plt
-
         sh = self.shift(activity, a, b)
-        fig, ax = plt.subplots(figsize=(7, 0.5 + 0.4 * max(1, len(sh["moves"]))), dpi=90)
+        fig, ax = _figure(7, 0.9 + 0.4 * max(1, len(sh["moves"])))
         moves = sorted(sh["moves"], key=lambda m: -m["n"])
         labels = [f"{_short(m['from_label'], 22)} → {_short(m['to_label'], 22)}" for m in moves]
         colours = ["#999999" if m["from"] == m["to"] else "#c0620b" for m in moves]
@@ -283,8 +275,7 @@ class Session:
         ax.set_title(t("session_shift_title", self.lang, a=sh["a"], b=sh["b"]), fontsize=10)
         ax.xaxis.get_major_locator().set_params(integer=True)
         fig.tight_layout()
-        plt.close(fig)
-        return fig
+        return Chart(fig)
 
     def reasons(self, activity: str | None = None, round: int | None = None, *, include_hidden: bool = True):
         """Participants' reasons as escaped HTML (hidden ones struck through, with their id to unhide)."""
@@ -326,9 +317,9 @@ class Session:
                     st = self.state()["state"]
                     sig = json.dumps([c, st["phase"], st["round"], st["show_results"]], sort_keys=True)
                     if sig != last:
-                        last = sig
                         head.update(HTML(self._live_line(c, st, hide_until_reveal)))
                         handle.update(self.chart(hide_until_reveal=hide_until_reveal))
+                        last = sig  # only once shown: a failed redraw is tried again
                 except Exception:  # server restarting: try again next second
                     pass
 
@@ -361,6 +352,32 @@ class Session:
         csv_path.write_text(self._call("export_csv")["text"], encoding="utf-8")
         html_path.write_text(self._call("report_html", lang=self.lang)["text"], encoding="utf-8")
         return csv_path, html_path
+
+
+class Chart:
+    """A matplotlib figure drawn without pyplot (safe from the live thread); shows as PNG."""
+
+    def __init__(self, figure):
+        self.figure = figure
+
+    def savefig(self, *args, **kwargs):
+        return self.figure.savefig(*args, **kwargs)
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buf = io.BytesIO()
+        self.figure.savefig(buf, format="png")
+        return buf.getvalue()
+
+
+def _figure(w: float, h: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(w, h), dpi=90)
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
 
 
 def _short(text: str, n: int = 34) -> str:

@@ -22,7 +22,6 @@ from . import harness
 pytestmark = pytest.mark.browser
 
 CASE = "c04-v12-rumah-singgah"
-IMG = harness.REPO_ROOT / "docs" / "img"
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +58,9 @@ def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright
             page.get_by_role("checkbox", name="Advocate").first.check()
             page.get_by_role("radio", name="Sure", exact=True).check()
             page.locator(".kesos-justification").fill("The school <b>refused</b> her")
-            IMG.mkdir(parents=True, exist_ok=True)
             page.get_by_role("button", name="Send answer").click()
             expect(page.locator(".kesos-feedback")).to_contain_text("Answer sent")
-            page.screenshot(path=str(IMG / "session-phone-answer.png"))
+            harness.screenshot(page, "session-phone-answer", full_page=False)
             assert s.counts()["n"] == 2
             page.reload()  # keeps identity and answer
             expect(page.locator(".kesos-feedback")).to_contain_text("Answer sent")
@@ -74,7 +72,7 @@ def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright
             expect(page.locator("#readings li")).to_have_count(len(readings), timeout=10_000)
             expect(page.locator("#reveal")).to_contain_text("Broker")
             expect(page.locator("#answered .kesos-result")).to_be_visible()
-            page.screenshot(path=str(IMG / "session-phone-reveal.png"))
+            harness.screenshot(page, "session-phone-reveal", full_page=False)
             assert "<b>" not in page.locator("#answered").inner_html().replace("&lt;b&gt;", "")
         assert not [e for e in errors if "favicon" not in e]
     finally:
@@ -114,9 +112,9 @@ def test_facilitator_notebook_shows_live_counts_and_shift_chart(page, lab_server
             harness.wait_kernel_idle(page)
             imgs = page.locator(f"{harness.CURRENT_NOTEBOOK} .jp-OutputArea-output img")
             expect(imgs).to_have_count(2, timeout=20_000)
-            expect(live).to_have_text("2")  # round 2 now
+            expect(page.locator(".kesos-live").first).to_have_attribute("data-round", "2", timeout=5000)
             assert not harness.error_outputs(page)
-            page.screenshot(path=str(IMG / "session-facilitator.png"))
+            harness.screenshot(page, "session-facilitator", full_page=False)
     finally:
         (harness.REPO_ROOT / rel).unlink(missing_ok=True)
 
@@ -148,7 +146,7 @@ def test_voila_renders_the_presenter_view(browser, session_server, tmp_path):
         expect(page.get_by_text(s.code).first).to_be_visible(timeout=90_000)
         expect(page.locator(".kesos-live")).to_be_visible(timeout=30_000)
         expect(page.locator("img").first).to_be_visible()
-        page.screenshot(path=str(IMG / "session-presenter.png"))
+        harness.screenshot(page, "session-presenter", full_page=False)
     finally:
         page.close()
         harness.stop_process_tree(proc)
