@@ -95,8 +95,6 @@ function renderAnswered(view, mine, result) {
 function renderReveal(st) {
   const rv = st.reveal;
   const box = el("section", { id: "reveal" }, el("h2", { text: ui("revealed") }));
-  if (rv.result) box.append(renderAnswered(st.activity, st.mine, rv.result));
-  else box.append(el("p", { class: "note", text: ui("no_answer") }));
   box.append(el("h2", { text: ui("key") }));
   for (const k of rv.key) box.append(el("p", { class: "key", text: k }));
   if (rv.readings.length) {
@@ -114,6 +112,9 @@ function renderReveal(st) {
     fill.style.width = `${Math.round((100 * n) / total)}px`; // CSSOM: allowed by the CSP, unlike style=""
     box.append(el("div", { class: "bar" }, el("span", { text: `${room.labels[k] || k}: ${n}` }), fill));
   }
+  box.append(el("h2", { text: ui("your_answer") }));
+  if (rv.result) box.append(renderAnswered(st.activity, st.mine, rv.result));
+  else box.append(el("p", { class: "note", text: ui("no_answer") }));
   return box;
 }
 const sum = (o) => Object.values(o).reduce((a, b) => a + b, 0);
