@@ -72,7 +72,7 @@ def bench_kill(db: str) -> dict:
     state = {"killed": False}
 
     async def on_accepted(n):
-        if n == 300 and not state["killed"]:
+        if n == 250 and not state["killed"]:  # mid-activity: requests are in flight
             state["killed"] = True
             srv.kill()
             await asyncio.to_thread(srv.start)
