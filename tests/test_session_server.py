@@ -298,3 +298,24 @@ def test_rate_limits_per_client_and_per_participant(request):
         assert codes.count(429) >= 5
     finally:
         srv.stop()
+
+
+def test_presenter_view_hides_results_until_reveal(server, fac):
+    """With hide_until_reveal the presenter's live line and chart show only how many answered, until
+    show_results() or the reveal; the facilitator's own view always has the counts."""
+    s = fac.create([CASE], lang="en")
+    p = Participant(server.url)
+    p.join(s.code)
+    s.open(CASE)
+    p.answer(CASE, 1, vignette_answer("mediator"))
+    c, st = s.counts(), s.state()["state"]
+    assert "Mediator" not in s._live_line(c, st, hide=True) and "n = <span" in s._live_line(c, st, hide=True)
+    assert "Mediator" in s._live_line(c, st, hide=False)
+    hidden = s.chart(hide_until_reveal=True).figure.axes[0]
+    assert not hidden.patches and not hidden.axison
+    s.show_results()
+    assert "Mediator" in s._live_line(s.counts(), s.state()["state"], hide=True)
+    s.show_results(False)
+    s.reveal()
+    shown = s.chart(hide_until_reveal=True).figure.axes[0]
+    assert len(shown.patches) == 1
