@@ -346,7 +346,8 @@ class SessionService:
                 best = ", ".join(checking.role_label(c, list_id, r, lang) for r in fit.best)
                 line = f"{c.role_lists[list_id].title.get(lang)}: {best}"
                 if fit.acceptable:
-                    line += " (" + ", ".join(checking.role_label(c, list_id, r, lang) for r in fit.acceptable) + ")"
+                    acc = ", ".join(checking.role_label(c, list_id, r, lang) for r in fit.acceptable)
+                    line += f" — {t('session_acceptable', lang)}: {acc}"
                 lines.append(line)
             return lines
         if activity.type in ("open", "recall") and getattr(activity, "model_answer", None):
