@@ -319,3 +319,18 @@ def test_presenter_view_hides_results_until_reveal(server, fac):
     s.reveal()
     shown = s.chart(hide_until_reveal=True).figure.axes[0]
     assert len(shown.patches) == 1
+
+
+def test_participant_page_speaks_indonesian_and_english(server, fac):
+    """The page and the public view come in the language asked for (default: the session's)."""
+    from kesos.content import load_course
+
+    act = load_course().activity(CASE)
+    s = fac.create([CASE], lang="id")
+    p = Participant(server.url)
+    p.join(s.code)
+    s.open(CASE)
+    assert p.state().json()["activity"]["title"] == act.title.get("id")
+    assert p.state("en").json()["activity"]["title"] == act.title.get("en")
+    page = p.client.get("/?lang=en").text
+    assert 'lang="en"' in page and "Session code" in page and "Kode sesi" in page  # both, for the toggle

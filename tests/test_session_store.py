@@ -84,3 +84,20 @@ def test_text_is_stored_verbatim(store):
     nasty = "=cmd|' /C calc'!A0 <script>alert('x')</script> \"; DROP TABLE answers; --"
     store.submit("TXT666", "v", 1, "p", {"text": nasty}, [], None, nasty, None, None)
     assert store.answers("TXT666")[0]["reason"] == nasty
+
+
+def test_kesos_session_db_chooses_the_store(monkeypatch, request):
+    """open_store() with no argument follows $KESOS_SESSION_DB (a folder or a postgresql:// URL)."""
+    for engine, kind in (("sqlite", SQLiteStore), ("postgresql", PostgresStore)):
+        monkeypatch.setenv("KESOS_SESSION_DB", new_location(engine, request))
+        with open_store() as s:
+            assert isinstance(s, kind)
+
+
+def test_postgres_store_reconnects_after_the_connection_drops(request):
+    """A dropped PostgreSQL connection (server restart, network blip) is reopened on the next call."""
+    s = open_store(new_location("postgresql", request))
+    s.create_session("RCN777", {}, {}, 60)
+    s._conn.close()
+    assert s.get_session("RCN777")["code"] == "RCN777"
+    s.close()

@@ -273,9 +273,26 @@ class PostgresStore(SessionStore):
                 self._conn.execute("SELECT pg_advisory_unlock(4242)")
 
     def _exec(self, sql: str, params: tuple = ()) -> list[tuple]:
+        import psycopg
+
         with self._lock:
-            cur = self._conn.execute(sql.replace("?", "%s"), params)
-            return cur.fetchall() if cur.description else []
+            for attempt in (1, 2):
+                try:
+                    if self._conn.closed:
+                        self._conn = psycopg.connect(self.url, autocommit=True)
+                    cur = self._conn.execute(sql.replace("?", "%s"), params)
+                    return cur.fetchall() if cur.description else []
+                except (psycopg.OperationalError, psycopg.InterfaceError):
+                    # the database restarted or the connection dropped: reconnect once (autocommit:
+                    # a failed statement was not committed, so running it again is safe)
+                    if attempt == 2:
+                        raise
+                    try:
+                        self._conn.close()
+                    except Exception:
+                        pass
+                    self._conn = psycopg.connect(self.url, autocommit=True)
+            return []
 
     def close(self) -> None:
         with self._lock:
