@@ -378,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
                                                idle_connection_timeout=60, body_timeout=15)
         server.listen(args.port, address=host)
         port = args.port or next(iter(server._sockets.values())).getsockname()[1]
+        if host != "127.0.0.1":  # the facilitator's notebook on this machine talks over loopback
+            server.listen(port, address="127.0.0.1")
         url = f"http://{host}:{port}/"
         qr_path = key_file_for(location).parent / "session-qr.svg"
         print_banner(url, qr_path if args.lan else None)

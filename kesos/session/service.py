@@ -147,6 +147,7 @@ class SessionService:
         self.course = course
         self._cache: dict[str, tuple[float, dict | None]] = {}
         self._cache_ttl = state_ttl_s  # several server processes on one PostgreSQL: short cache
+        self._room_cache: dict[tuple, tuple[float, dict]] = {}
 
     # ------------------------------------------------------------------ sessions
     def session(self, code: str, *, fresh: bool = False) -> dict | None:
@@ -323,8 +324,19 @@ class SessionService:
                 {"roles": [self._role_name(r, lang) for r in rd.roles], "argument": rd.argument.get(lang)}
                 for rd in getattr(activity, "readings", [])
             ],
-            "room": self.counts(code, activity.id, round_, lang),
+            "room": self._room(code, activity.id, round_, lang),
         }
+
+    def _room(self, code: str, activity: str, round_: int, lang: str) -> dict:
+        """The room's counts for the reveal, cached for a second (every participant polls)."""
+        key = (code, activity, round_, lang)
+        hit = self._room_cache.get(key)
+        now = time.monotonic()
+        if hit is None or now - hit[0] > 1.0:
+            if len(self._room_cache) > 1000:
+                self._room_cache.clear()
+            hit = self._room_cache[key] = (now, self.counts(code, activity, round_, lang))
+        return hit[1]
 
     def _role_name(self, role: str, lang: str) -> str:
         r = self.course.roles.get(role)
