@@ -35,7 +35,10 @@ def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
     if progress_path is not None:
         from kesos.progress import ProgressStore, set_store
 
-        set_store(ProgressStore(progress_path))
+        new = ProgressStore(progress_path)
+        old = set_store(new)
+        if old is not None and old is not new:
+            old.hand_over(new)  # answers the old store could not save yet move along: none lost
 
 
 def show(item_id: str, *, reveal: str = "after_two"):

@@ -3,17 +3,22 @@
 One row per attempt (never updated in place), so later features -- a progress dashboard,
 spaced review, mock exams -- can all be computed from the per-item attempt history.
 
-Design rules, because this runs inside a learner's Jupyter kernel:
+Design rules, because this runs inside a learner's Jupyter kernel (details: docs/progress.md):
 
 * stdlib ``sqlite3`` only; ``platformdirs`` for the default location; pandas is imported
   lazily inside :meth:`ProgressStore.to_dataframe` (importing this module stays cheap);
-* the learner never sees a traceback from here: problems become ONE line on stderr
-  (also kept in :attr:`ProgressStore.warnings`);
-* nothing is lost: an attempt that cannot be written yet (locked or read-only file) waits in
-  an in-memory queue and is retried on the next :meth:`~ProgressStore.record` /
-  :meth:`~ProgressStore.flush`; a damaged file is moved aside (not deleted) before a fresh
-  one is started; every write is one ``BEGIN IMMEDIATE`` transaction in WAL mode, so a kill
-  mid-write leaves every earlier committed attempt intact.
+* the learner never sees a traceback from here: problems become ONE line on stderr (also kept
+  in :attr:`ProgressStore.warnings`, and as machine-readable :attr:`ProgressStore.status`);
+* nothing is lost and nothing hangs: a record waits at most ~1.5 s for another writer's lock.
+  An attempt the database cannot take now (locked, read-only, unusable path, newer schema) is
+  appended to a *spill file* (one JSON line, flushed and fsynced) next to the database, or in
+  the user cache folder when that folder is not writable, and ``attempt.saved`` is False. The
+  spill is replayed exactly once (``uid`` is UNIQUE in the database) when a store next opens the
+  file, on later records, and by a background retry timer while anything is pending;
+* a damaged file is moved aside (not deleted) and a fresh one started with the same learner id
+  (kept in a ``<file>.learner`` sidecar); a file from a newer kesos is opened read-only;
+* WAL journal where the file system supports it, else the rollback journal (network folders;
+  ``KESOS_PROGRESS_JOURNAL=delete`` forces it).
 
 Usage::
 
@@ -26,6 +31,8 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import errno
+import hashlib
 import json
 import math
 import os
@@ -36,6 +43,7 @@ import sys
 import threading
 import time
 import uuid
+from urllib.parse import quote
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
@@ -52,8 +60,20 @@ __all__ = [
 
 ENV_DB = "KESOS_PROGRESS_DB"
 ENV_LEARNER = "KESOS_LEARNER"
-DEFAULT_TIMEOUT = 10.0  # seconds; SQLite busy timeout (how long to wait for another writer)
+ENV_JOURNAL = "KESOS_PROGRESS_JOURNAL"  # "delete": always use the rollback journal (network homes)
+ENV_VFS = "KESOS_PROGRESS_VFS"  # advanced: an SQLite VFS name, e.g. "unix-dotfile" for NFS without locks
+DEFAULT_TIMEOUT = 1.5  # seconds a record waits for another writer's lock before spilling
+RETRY_INTERVAL = 2.0  # seconds between background retries while something is pending
+SHORT_WAIT = 0.1  # lock wait while answers are already pending (the retry timer catches up)
 MEMORY = ":memory:"
+SPILL_SUFFIX = ".spill.jsonl"
+LEARNER_SUFFIX = ".learner"
+SPILL_VERSION = 1
+
+try:  # POSIX: an exclusive flock keeps spill writers from different processes apart
+    import fcntl as _fcntl
+except ImportError:  # pragma: no cover - Windows: O_APPEND single writes only
+    _fcntl = None  # type: ignore[assignment]
 
 
 def default_path() -> pathlib.Path:
@@ -110,7 +130,12 @@ CREATE INDEX IF NOT EXISTS attempts_created ON attempts (created_at);
 
 # Each step is an SQL script (statements run one by one inside the migration transaction) or a
 # callable taking the connection, for steps that need Python (e.g. rewriting JSON).
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2]
+_V3 = """
+-- every read is "this learner's attempts at this item, latest by time then id"
+CREATE INDEX IF NOT EXISTS attempts_learner_item ON attempts (learner, item_id, created_at, id);
+"""
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = (
@@ -253,34 +278,273 @@ _FORK_ORPHANS: list[sqlite3.Connection] = []
 
 
 # --------------------------------------------------------------------------------------------
+# Spill file: the durable queue
+# --------------------------------------------------------------------------------------------
+class _Spill:
+    """An append-only file of JSON lines, one per attempt the database could not take yet.
+
+    Every access holds an exclusive ``flock`` on the file; a writer that got its lock on a file
+    that was meanwhile removed or replaced (by a replay in another process) opens it again, so
+    no line is ever written into an unlinked file. Lines are written with one ``write`` on an
+    ``O_APPEND`` descriptor and fsynced before :meth:`append` returns.
+    """
+
+    def __init__(self, path: pathlib.Path):
+        self.path = path
+
+    def _open_locked(self, flags: int) -> int:
+        for _ in range(100):
+            fd = os.open(self.path, flags | getattr(os, "O_CLOEXEC", 0), 0o600)
+            try:
+                if _fcntl is not None:
+                    _fcntl.flock(fd, _fcntl.LOCK_EX)
+                st = os.fstat(fd)
+                try:
+                    cur = os.stat(self.path)
+                    same = (cur.st_dev, cur.st_ino) == (st.st_dev, st.st_ino)
+                except FileNotFoundError:
+                    same = False
+            except BaseException:
+                os.close(fd)
+                raise
+            if same:
+                return fd
+            os.close(fd)  # replaced/removed while we waited: open the current file
+        raise OSError(errno.EAGAIN, "spill file keeps changing", str(self.path))
+
+    def exists(self) -> bool:
+        try:
+            return os.stat(self.path).st_size > 0
+        except OSError:
+            return False
+
+    def append(self, lines: list[str]) -> None:
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        new = not os.path.exists(self.path)
+        if new:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = self._open_locked(os.O_RDWR | os.O_APPEND | os.O_CREAT)
+        try:
+            size = os.fstat(fd).st_size
+            if size:
+                os.lseek(fd, size - 1, os.SEEK_SET)
+                if os.read(fd, 1) != b"\n":
+                    data = b"\n" + data  # a torn last line (killed mid-write) stays its own line
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if new:
+            _fsync_dir(self.path.parent)
+
+    def read(self) -> tuple[list[dict], list[str]]:
+        """(records, unreadable lines)."""
+        try:
+            fd = self._open_locked(os.O_RDONLY)
+        except FileNotFoundError:
+            return [], []
+        try:
+            data = _read_all(fd)
+        finally:
+            os.close(fd)
+        return _parse_spill(data)
+
+    def remove(self, uids: set[str]) -> None:
+        """Drop the lines of ``uids`` (now in the database); delete the file when none remain."""
+        try:
+            fd = self._open_locked(os.O_RDWR)
+        except FileNotFoundError:
+            return
+        try:
+            data = _read_all(fd)
+            keep: list[bytes] = []
+            bad: list[bytes] = []
+            for raw in data.split(b"\n"):
+                if not raw.strip():
+                    continue
+                rec = _parse_line(raw)
+                if rec is None:
+                    bad.append(raw)
+                elif rec["uid"] not in uids:
+                    keep.append(raw)
+            if bad:  # never silently dropped: kept for inspection next to the spill
+                with open(f"{self.path}.unreadable", "ab") as f:
+                    f.write(b"".join(b + b"\n" for b in bad))
+            if keep:
+                tmp = self.path.with_name(f"{self.path.name}.tmp-{os.getpid()}")
+                with open(tmp, "wb") as f:
+                    f.write(b"".join(k + b"\n" for k in keep))
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, self.path)
+            else:
+                os.unlink(self.path)
+        finally:
+            os.close(fd)
+
+
+def _read_all(fd: int) -> bytes:
+    chunks = []
+    os.lseek(fd, 0, os.SEEK_SET)
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _fsync_dir(path: pathlib.Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _parse_line(raw: bytes) -> dict | None:
+    try:
+        rec = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(rec, dict) or not isinstance(rec.get("uid"), str) \
+            or not isinstance(rec.get("item_id"), str):
+        return None
+    return rec
+
+
+def _parse_spill(data: bytes) -> tuple[list[dict], list[str]]:
+    records, bad = [], []
+    for raw in data.split(b"\n"):
+        if raw.strip():
+            rec = _parse_line(raw)
+            if rec is None:
+                bad.append(raw.decode("utf-8", "replace")[:80])
+            else:
+                records.append(rec)
+    return records, bad
+
+
+def _spill_line(att: Attempt, db: str, provisional: bool) -> str:
+    return json.dumps(
+        {
+            "v": SPILL_VERSION, "db": db, "uid": att.uid, "learner": att.learner,
+            "learner_provisional": provisional, "item_id": att.item_id,
+            "activity_type": att.activity_type, "answer": att.answer, "score": att.score,
+            "max_score": att.max_score, "correct": att.correct, "language": att.language,
+            "created_at": att.created_at, "context": att.context,
+        },
+        ensure_ascii=False, default=_json_default,
+    )
+
+
+def _attempt_from_spill(rec: dict) -> Attempt:
+    correct = rec.get("correct")
+    return Attempt(
+        id=None, learner=rec.get("learner"), item_id=rec["item_id"],
+        activity_type=rec.get("activity_type"), answer=rec.get("answer"),
+        score=rec.get("score"), max_score=rec.get("max_score"),
+        correct=None if correct is None else bool(correct), language=rec.get("language"),
+        created_at=rec.get("created_at") or _utc_now(), context=rec.get("context"),
+        uid=rec["uid"],
+    )
+
+
+def _order_key(att: Attempt) -> tuple:
+    # time first (a replayed older answer sorts where it was given), then row id, pending last
+    return (att.created_at or "", att.id is None, att.id or 0)
+
+
+def _reason_for(exc: BaseException, folder: pathlib.Path | None = None) -> str:
+    code = getattr(exc, "sqlite_errorcode", None)
+    prim = None if code is None else code & 0xFF
+    msg = str(exc).lower()
+    if prim in (5, 6) or "locked" in msg or "busy" in msg:
+        return "locked"
+    if prim == 8 or "readonly" in msg or "read-only" in msg:
+        return "readonly"
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "readonly"
+    if folder is not None and folder.is_dir() and not os.access(folder, os.W_OK):
+        return "readonly"
+    return "unusable_path"
+
+
+class _Unusable(Exception):
+    """Internal: the path cannot hold a database (a folder, an uncreatable parent...)."""
+
+
+# --------------------------------------------------------------------------------------------
 # Store
 # --------------------------------------------------------------------------------------------
 class ProgressStore:
     """Append-only store of learner attempts in one SQLite file (see module docstring).
 
     ``path``: a file path, ``":memory:"``, or None for :func:`default_path`.
-    ``timeout``: seconds to wait for another process's write lock before queueing the attempt.
+    ``timeout``: seconds a record waits for another process's write lock before the attempt
+    goes to the spill file (keep it under 2 s: a click must never hang).
+    ``retry_interval``: seconds between background retries while something is pending.
     The file is opened on first use. All methods are thread-safe.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        retry_interval: float = RETRY_INTERVAL,
+    ):
         if path is None:
             path = default_path()
         self._memory = str(path) == MEMORY
-        self.path: pathlib.Path | None = None if self._memory else pathlib.Path(path).expanduser()
+        self.path: pathlib.Path | None = (
+            None if self._memory else pathlib.Path(path).expanduser().absolute()
+        )
         self.timeout = float(timeout)
+        self.retry_interval = float(retry_interval)
         self.warnings: list[str] = []
+        self.journal_mode: str | None = None
+        self._journal_warned = False
+        self._bad_warned: set[pathlib.Path] = set()
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._pid: int | None = None
-        self._ready = False  # connection open AND schema current
+        self._ready = False  # connection open AND schema current (or read-only: newer schema)
         self._file_id: tuple[int, int] | None = None  # (st_dev, st_ino) of the file we opened
-        self._pending: list[Attempt] = []
+        self._newer: int | None = None  # user_version of a newer-schema file (opened read-only)
+        self._pending: dict[str, Attempt] = {}  # uid -> attempt not in the database
+        self._memory_only: set[str] = set()  # pending uids not even in a spill file
+        self._reason: str | None = None
+        self._message: str | None = None
+        self._detail = ""  # the error text behind _reason (for the warning line)
         self._problem: str | None = None  # current warned-about problem (dedupes warnings)
         self._learner: str | None = None
-        self._provisional_learner = uuid.uuid4().hex  # used until the file is readable
+        self._saved_listeners: list[Callable[[list[str]], None]] = []
+        self._record_listeners: list[Callable[[Attempt], None]] = []
+        self._timer: threading.Timer | None = None
+        self._timer_pid: int | None = None
+        self._spills: list[_Spill] = []
+        if self.path is not None:
+            self._spills = [
+                _Spill(self.path.with_name(self.path.name + SPILL_SUFFIX)),
+                _Spill(_cache_spill_path(self.path)),
+            ]
+        self._provisional_learner = self._sidecar_learner() or uuid.uuid4().hex
+        saved: list[str] = []
         with self._lock:
-            self._ensure_ready()
+            if self._ensure_ready(self.timeout):
+                saved = self._drain(self.timeout)
+            else:
+                self._load_spills()
+            if self._pending:
+                self._schedule_retry()
+        self._notify_saved(saved)
 
     # ---- public API -----------------------------------------------------------------------
     def record(
@@ -295,10 +559,13 @@ class ProgressStore:
         language: str | None = None,
         context: Any = None,
     ) -> Attempt:
-        """Store one attempt and return it (``id`` set once it is on disk, None while queued).
+        """Store one attempt and return it.
 
-        ``answer`` and ``context`` are JSON-encoded (unknown types degrade to lists/strings);
-        HTML or script in them is stored verbatim -- escaping is the display layer's job.
+        ``attempt.saved`` is True when the row is in the database; False when the database could
+        not take it within ``timeout`` (it is then in the spill file -- durable -- and will be
+        saved by a later record, :meth:`flush`, the retry timer or the next store to open the
+        file; :meth:`subscribe` says when). ``answer`` and ``context`` are JSON-encoded (unknown
+        types degrade to lists/strings); HTML in them is stored verbatim (escape when showing).
         """
         if not isinstance(item_id, str) or not item_id:
             raise ValueError(f"item_id must be a non-empty string, not {item_id!r}")
@@ -307,60 +574,110 @@ class ProgressStore:
             learner=None,  # filled in below, under the lock
             item_id=item_id,
             activity_type=None if activity_type is None else str(activity_type),
-            answer=answer,
+            answer=_loads(_dumps(answer)),  # snapshot: later mutation cannot change history
             score=_num("score", score),
             max_score=_num("max_score", max_score),
             correct=None if correct is None else bool(correct),
             language=None if language is None else str(language),
             created_at=_utc_now(),
-            context=context,
+            context=_loads(_dumps(context)),
             uid=uuid.uuid4().hex,
         )
-        # Encode now, so the stored/pending attempt holds exactly what will be written and
-        # later mutation of the caller's dict cannot change history.
-        attempt = dataclasses.replace(
-            attempt, answer=_loads(_dumps(answer)), context=_loads(_dumps(context))
-        )
+        saved: list[str] = []
         with self._lock:
             attempt = dataclasses.replace(attempt, learner=self._current_learner())
-            self._pending.append(attempt)
-            ids = self._flush()
-            if attempt.uid in ids:
-                return dataclasses.replace(attempt, id=ids[attempt.uid])
-            return attempt
+            if self._newer is not None and self._ready:
+                ids = None  # newer schema: never written; straight to the spill file
+            elif self._pending or any(s.exists() for s in self._spills):
+                # earlier answers are waiting: write them first, in the same transaction
+                saved = self._drain(SHORT_WAIT if self._pending else self.timeout, [attempt])
+                ids = self._last_ids
+            else:
+                ids = self._write([attempt], self.timeout)
+            if ids is not None and attempt.uid in ids:
+                attempt = dataclasses.replace(attempt, id=ids[attempt.uid])
+            else:
+                self._park([attempt])
+        self._notify_saved(saved)
+        self._notify_record(attempt)
+        return attempt
 
-    def flush(self) -> int:
-        """Try to write queued attempts now. Returns how many are still pending."""
+    def flush(self, wait: float | None = None) -> int:
+        """Try to save pending (spilled) attempts now. Returns how many are still pending."""
         with self._lock:
-            self._flush()
-            return len(self._pending)
+            saved = self._drain(self.timeout if wait is None else wait)
+            n = len(self._pending)
+        self._notify_saved(saved)
+        return n
 
     @property
     def pending(self) -> list[Attempt]:
-        """Attempts not yet written to the file (copy)."""
+        """Attempts not in the database yet (in the spill file or, failing that, in memory)."""
         with self._lock:
-            return list(self._pending)
+            return sorted(self._pending.values(), key=_order_key)
+
+    @property
+    def status(self) -> dict[str, Any]:
+        """For the interface: ``writable`` (bool), ``reason`` (None or 'locked', 'readonly',
+        'newer_schema', 'unusable_path'), ``pending`` (int), ``message`` (last warning line)."""
+        with self._lock:
+            return {
+                "writable": self._reason is None,
+                "reason": self._reason,
+                "pending": len(self._pending),
+                "message": self._message if self._reason else None,
+            }
+
+    def subscribe(self, fn: Callable[[list[str]], None]) -> Callable[[], None]:
+        """Call ``fn(saved_uids)`` whenever pending attempts reach the database (possibly from
+        the retry thread). Returns a function that unsubscribes."""
+        with self._lock:
+            self._saved_listeners.append(fn)
+        return lambda: self._unsubscribe(self._saved_listeners, fn)
+
+    def on_record(self, fn: Callable[[Attempt], None]) -> Callable[[], None]:
+        """Call ``fn(attempt)`` after every record (saved or not). Returns an unsubscribe function.
+        An exception in ``fn`` becomes one warning line; it never reaches the learner."""
+        with self._lock:
+            self._record_listeners.append(fn)
+        return lambda: self._unsubscribe(self._record_listeners, fn)
 
     def last_attempt(self, item_id: str) -> Attempt | None:
-        """The most recent attempt for ``item_id`` (pending ones count), or None."""
+        """This learner's most recent attempt at ``item_id`` (by time, then id; pending ones
+        count), or None."""
         with self._lock:
-            for att in reversed(self._pending):
-                if att.item_id == item_id:
-                    return att
+            learner, nulls = self._read_filter()
             rows = self._read(
-                "SELECT * FROM attempts WHERE item_id = ? ORDER BY id DESC LIMIT 1", (item_id,)
+                "SELECT * FROM attempts WHERE (learner = ? OR (? AND learner IS NULL))"
+                " AND item_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+                (learner, nulls, item_id),
             )
-            return _row_to_attempt(rows[0]) if rows else None
+            found = [_row_to_attempt(r) for r in rows]
+            db_uids = {a.uid for a in found}
+            found += [a for a in self._pending.values()
+                      if a.item_id == item_id and a.uid not in db_uids and self._mine(a, learner)]
+            return max(found, key=_order_key) if found else None
 
     def attempts(self, item_id: str | None = None) -> list[Attempt]:
-        """All attempts (or those for ``item_id``) in insertion order; pending ones last."""
+        """This learner's attempts (or those at ``item_id``) oldest first, pending ones included."""
         with self._lock:
+            learner, nulls = self._read_filter()
+            where = "(learner = ? OR (? AND learner IS NULL))"
             if item_id is None:
-                rows = self._read("SELECT * FROM attempts ORDER BY id")
+                rows = self._read(f"SELECT * FROM attempts WHERE {where} ORDER BY created_at, id",
+                                  (learner, nulls))
             else:
-                rows = self._read("SELECT * FROM attempts WHERE item_id = ? ORDER BY id", (item_id,))
+                rows = self._read(
+                    f"SELECT * FROM attempts WHERE {where} AND item_id = ? ORDER BY created_at, id",
+                    (learner, nulls, item_id),
+                )
             out = [_row_to_attempt(r) for r in rows]
-            out += [a for a in self._pending if item_id is None or a.item_id == item_id]
+            db_uids = {a.uid for a in out if a.uid}
+            extra = [a for a in self._pending.values()
+                     if (item_id is None or a.item_id == item_id)
+                     and a.uid not in db_uids and self._mine(a, learner)]
+            if extra:
+                out = sorted(out + extra, key=_order_key)
             return out
 
     @property
@@ -383,17 +700,47 @@ class ProgressStore:
         return df
 
     def close(self) -> None:
-        """Write what is pending (if possible) and release the file. Later calls reopen it."""
+        """Save what is pending (if possible) and release the file. Pending attempts stay in the
+        spill file (replayed when the file is next opened). Later calls reopen the file."""
         with self._lock:
-            if self._pending:
-                self._flush()
-                if self._pending:
-                    self._warn(
-                        "closing",
-                        f"kesos: {len(self._pending)} answer(s) could not be saved to "
-                        f"{self._where()} yet; they stay in memory until this store is used again.",
-                    )
+            self._cancel_retry()
+            saved = self._drain(SHORT_WAIT) if self._pending else []
+            self._spill_memory_only()
+            if self._memory_only:
+                self._emit(
+                    f"kesos: {len(self._memory_only)} answer(s) could not be saved to "
+                    f"{self._where()} nor to a spill file; they are lost when this kernel stops."
+                )
             self._drop_connection()
+        self._notify_saved(saved)
+
+    def hand_over(self, other: "ProgressStore") -> None:
+        """Close this store, moving every attempt it could not save into ``other`` (used when
+        :func:`kesos.setup` switches the progress file): nothing is dropped on the way."""
+        if other is self:
+            return
+        with self._lock:
+            self._cancel_retry()
+            self._drain(SHORT_WAIT)
+            carried = sorted(self._pending.values(), key=_order_key)
+            me = {self._current_learner(), self._provisional_learner}
+        if carried:
+            # the same person goes on in the other file: their answers take its learner id
+            them = other.learner_id
+            carried = [dataclasses.replace(a, learner=them) if a.learner in me else a
+                       for a in carried]
+            other._adopt(carried)
+            with self._lock:
+                uids = {a.uid for a in carried if a.uid}
+                for spill in self._spills:
+                    try:
+                        spill.remove(uids)
+                    except OSError:
+                        pass
+                for uid in uids:
+                    self._pending.pop(uid, None)
+                    self._memory_only.discard(uid)
+        self.close()
 
     def __enter__(self) -> "ProgressStore":
         return self
@@ -404,12 +751,38 @@ class ProgressStore:
     def __repr__(self) -> str:
         return f"ProgressStore({self._where()!r}, pending={len(self._pending)})"
 
+    # ---- internals: listeners ---------------------------------------------------------------
+    def _unsubscribe(self, listeners: list, fn: Callable) -> None:
+        with self._lock:
+            try:
+                listeners.remove(fn)
+            except ValueError:
+                pass
+
+    def _call(self, fn: Callable, arg: Any) -> None:
+        try:
+            fn(arg)
+        except Exception as exc:  # a listener's bug must never reach the learner
+            name = getattr(fn, "__qualname__", repr(fn))
+            self._emit(f"kesos: a progress listener ({name}) failed: {type(exc).__name__}: {exc}")
+
+    def _notify_saved(self, uids: list[str]) -> None:
+        if uids:
+            for fn in list(self._saved_listeners):
+                self._call(fn, list(uids))
+
+    def _notify_record(self, attempt: Attempt) -> None:
+        for fn in list(self._record_listeners):
+            self._call(fn, attempt)
+
     # ---- internals: warnings ----------------------------------------------------------------
     def _where(self) -> str:
         return MEMORY if self._memory or self.path is None else str(self.path)
 
     def _emit(self, line: str) -> None:
+        line = " ".join(line.split())  # always exactly one line
         self.warnings.append(line)
+        self._message = line
         try:
             print(line, file=sys.stderr, flush=True)
         except Exception:  # stderr closed/None (pythonw, detached kernel): keep the list only
@@ -421,8 +794,145 @@ class ProgressStore:
             self._problem = key
             self._emit(line)
 
-    def _resolved(self) -> None:
-        self._problem = None
+    def _set_reason(self, reason: str | None) -> None:
+        self._reason = reason
+        if reason is None:
+            self._problem = None
+
+    # ---- internals: the durable queue -------------------------------------------------------
+    def _park(self, attempts: list[Attempt]) -> None:
+        """Attempts the database did not take: append them to a spill file (fsynced)."""
+        for att in attempts:
+            self._pending[att.uid] = att  # type: ignore[index]
+        where = self._spill_write(attempts)
+        if where is not None and self._reason == "newer_schema":
+            pass  # the one "newer kesos" line already said where answers go
+        elif where is None:
+            self._memory_only.update(a.uid for a in attempts)  # type: ignore[misc]
+            self._warn(
+                f"memory:{self._reason}",
+                f"kesos: could not save your answer to {self._where()} ({self._reason}) nor "
+                "to a spill file; it is kept in memory only and saving will be retried.",
+            )
+        else:
+            detail = self._detail
+            self._warn(
+                f"spill:{self._reason}:{where}",
+                f"kesos: could not save your answer to {self._where()} yet ({self._reason}"
+                f"{': ' + detail if detail and detail != self._reason else ''}); "
+                f"it is kept in {where} and will be saved automatically.",
+            )
+        self._schedule_retry()
+
+    def _spill_write(self, attempts: list[Attempt]) -> pathlib.Path | None:
+        if not self._spills:
+            return None
+        lines = [_spill_line(a, self._where(), a.learner == self._provisional_learner
+                             and not self._learner) for a in attempts]
+        for spill in self._spills:
+            try:
+                spill.append(lines)
+                return spill.path
+            except OSError:
+                continue
+        return None
+
+    def _spill_memory_only(self) -> None:
+        if self._memory_only:
+            atts = [self._pending[u] for u in self._memory_only if u in self._pending]
+            if atts and self._spill_write(atts) is not None:
+                self._memory_only.clear()
+
+    def _load_spills(self) -> None:
+        """Read every spill file into ``_pending`` (also other processes' lines). A pending
+        attempt that is in no spill any more (another process replayed it) stays pending here:
+        writing it again is harmless, the UNIQUE uid makes it a no-op that returns its row."""
+        seen: dict[str, dict] = {}
+        for spill in self._spills:
+            try:
+                records, bad = spill.read()
+            except OSError:
+                continue
+            if bad and spill.path not in self._bad_warned:
+                self._bad_warned.add(spill.path)
+                self._emit(f"kesos: {len(bad)} unreadable line(s) in {spill.path} were skipped "
+                           f"(kept in {spill.path}.unreadable).")
+            for rec in records:
+                seen.setdefault(rec["uid"], rec)
+        for uid, rec in seen.items():
+            if uid not in self._pending:
+                att = _attempt_from_spill(rec)
+                if rec.get("learner_provisional") and self._learner:
+                    att = dataclasses.replace(att, learner=self._learner)
+                self._pending[uid] = att
+        # pending attempts no longer in any spill were replayed by another process
+
+    def _drain(self, wait: float, extra: list[Attempt] = ()) -> list[str]:  # type: ignore[assignment]
+        """Replay spill files and in-memory pending attempts (then ``extra``, a new attempt) into
+        the database in one transaction, exactly once. Returns the uids of pending attempts that
+        reached the database (for subscribers); ``self._last_ids`` maps every written uid to its
+        row id (None if the database did not take them)."""
+        self._last_ids: dict[str, int] | None = None
+        if self._pending or any(s.exists() for s in self._spills):
+            self._load_spills()
+        if not self._pending and not extra:
+            return []
+        batch = sorted(self._pending.values(), key=_order_key)
+        ids = self._write(batch + list(extra), wait)
+        self._last_ids = ids
+        if ids is None:
+            self._spill_memory_only()
+            self._schedule_retry()
+            return []
+        uids = {a.uid for a in batch if a.uid in ids}
+        if uids:
+            for spill in self._spills:
+                try:
+                    spill.remove(uids)  # type: ignore[arg-type]
+                except OSError as exc:  # harmless: a later replay skips them (uid is UNIQUE)
+                    self._warn(f"spillrm:{spill.path}",
+                               f"kesos: could not tidy {spill.path} ({exc}); it will be retried.")
+        for uid in uids:
+            self._pending.pop(uid, None)  # type: ignore[arg-type]
+            self._memory_only.discard(uid)  # type: ignore[arg-type]
+        return [a.uid for a in batch if a.uid in uids]  # type: ignore[misc]
+
+    def _adopt(self, attempts: list[Attempt]) -> None:
+        """Take over attempts another store could not save (same uid, time and learner)."""
+        with self._lock:
+            ids = self._write(attempts, SHORT_WAIT)
+            if ids is None:
+                self._park(attempts)
+        self._notify_saved(sorted(ids or ()))
+
+    def _schedule_retry(self) -> None:
+        if self._timer_pid != os.getpid():
+            self._timer = None  # timers do not survive fork()
+        if self._timer is not None or not self._pending or self._reason == "newer_schema":
+            return
+        timer = threading.Timer(self.retry_interval, self._retry_tick)
+        timer.daemon = True  # never keeps a finished kernel alive
+        timer.name = "kesos-progress-retry"
+        self._timer, self._timer_pid = timer, os.getpid()
+        timer.start()
+
+    def _cancel_retry(self) -> None:
+        timer, self._timer = self._timer, None
+        if timer is not None and self._timer_pid == os.getpid():
+            timer.cancel()
+
+    def _retry_tick(self) -> None:
+        try:
+            with self._lock:
+                if self._timer is not threading.current_thread():
+                    return  # cancelled or replaced
+                self._timer = None
+                saved = self._drain(SHORT_WAIT * 2)
+                if self._pending:
+                    self._schedule_retry()
+            self._notify_saved(saved)
+        except Exception as exc:  # the retry thread must never die with a traceback
+            self._emit(f"kesos: background save failed ({type(exc).__name__}: {exc}).")
 
     # ---- internals: opening -----------------------------------------------------------------
     def _drop_connection(self) -> None:
@@ -437,79 +947,144 @@ class ProgressStore:
         except sqlite3.Error:
             pass
 
-    def _ensure_ready(self) -> bool:
-        """Open the file and bring its schema current. False (after a warning) if not possible now."""
+    def _ensure_ready(self, wait: float) -> bool:
+        """Open the file and bring its schema current. False if not possible now (the reason is
+        in ``status``; the caller spills)."""
         if self._ready and self._pid == os.getpid():
             return True
         if self._pid is not None and self._pid != os.getpid():
             self._drop_connection()  # forked child: never reuse the parent's connection
         for _ in range(3):  # a corrupt file is moved aside and we try again with a fresh one
             try:
-                self._open()
+                self._open(wait)
                 return True
             except _Corrupt as exc:
-                self._move_aside(exc)  # if it cannot be moved we switch to memory: loop again
+                if not self._move_aside(exc):
+                    return False
+            except _Unusable as exc:
+                self._drop_connection()
+                self._fail("unusable_path", str(exc))
+                return False
             except (sqlite3.Error, OSError) as exc:
                 if _is_corruption(exc):
-                    self._move_aside(exc)
+                    if not self._move_aside(exc):
+                        return False
                     continue
                 self._drop_connection()
-                self._warn(
-                    f"open:{exc}",
-                    f"kesos: cannot open the progress file {self._where()} ({exc}); "
-                    "your answers are kept in memory and saving will be retried.",
-                )
+                self._fail(_reason_for(exc, self.path.parent if self.path else None), str(exc))
                 return False
-        self._to_memory("it was still damaged after starting a fresh one")
-        return self._open_memory()
+        self._fail("unusable_path", "still damaged after starting a fresh file")
+        return False
 
-    def _open(self) -> None:
+    def _fail(self, reason: str, detail: str) -> None:
+        self._set_reason(reason)
+        self._detail = " ".join(detail.split())[:200]
+
+    def _connect(self, wait: float, read_only: bool = False) -> sqlite3.Connection:
+        assert self.path is not None
+        params = []
+        vfs = os.environ.get(ENV_VFS)
+        if vfs:
+            params.append(f"vfs={quote(vfs)}")
+        if read_only:
+            params.append("mode=ro")
+        uri = "file:" + quote(str(self.path)) + ("?" + "&".join(params) if params else "")
+        conn = sqlite3.connect(uri, uri=True, timeout=wait, isolation_level=None,
+                               check_same_thread=False)
+        self._conn, self._pid = conn, os.getpid()
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        return conn
+
+    def _open(self, wait: float) -> None:
         self._drop_connection()
         if self._memory:
             self._open_memory()
             return
         assert self.path is not None
+        if self.path.is_dir():
+            raise _Unusable(f"{self.path} is a folder, not a file")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self._to_memory(f"cannot create the folder {self.path.parent}: {exc.strerror or exc}")
-            self._open_memory()
-            return
-        conn = sqlite3.connect(
-            str(self.path), timeout=self.timeout, isolation_level=None, check_same_thread=False
-        )
-        self._conn, self._pid = conn, os.getpid()
+            raise _Unusable(f"cannot create the folder {self.path.parent}: {exc.strerror or exc}")
+        conn = self._connect(wait)
         try:
             st = os.stat(self.path)
             self._file_id = (st.st_dev, st.st_ino)
         except OSError:
             self._file_id = None
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        self._set_wal(conn)
-        # FULL: in WAL mode each commit is fsync'ed, so even a power cut keeps every answer the
-        # learner saw confirmed (NORMAL is already safe against a process kill). Cheap at this rate.
-        conn.execute("PRAGMA synchronous = FULL")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            # Written by a newer kesos: read it, never write to it (not even the journal mode).
+            self._drop_connection()
+            conn = self._connect(wait, read_only=True)
+            self._newer = version
+            self._read_learner(conn)
+            self._ready = True
+            self._set_reason("newer_schema")
+            self._warn(
+                "newer",
+                f"kesos: the progress file {self._where()} was written by a newer kesos "
+                f"(schema {version} > {SCHEMA_VERSION}); it is opened read-only and new answers "
+                "are kept in a spill file until kesos is updated.",
+            )
+            return
+        self._newer = None
+        self._set_journal(conn)
+        # WAL + NORMAL: a commit is in the WAL file (the OS has it) before record() returns, so
+        # a killed kernel (kill -9, OOM, culling) loses nothing; only a power cut or OS crash
+        # could lose the last moments -- never corrupt the file. FULL would add an fsync per
+        # click (3-4 ms on a busy disk; the goal is < 2 ms). The rollback journal (network
+        # folders) keeps FULL: there, correctness beats speed.
+        conn.execute(f"PRAGMA synchronous = {'NORMAL' if self.journal_mode == 'wal' else 'FULL'}")
         rows = conn.execute("PRAGMA quick_check").fetchall()
         if [tuple(r) for r in rows] != [("ok",)]:
             first = str(rows[0][0]).splitlines()[-1] if rows else "no result"
             raise _Corrupt(f"quick_check failed: {first}")
         self._migrate(conn)
         self._ready = True
+        self._write_sidecar()
 
-    def _set_wal(self, conn: sqlite3.Connection) -> None:
-        # Switching to WAL needs a brief exclusive lock; two processes creating the file at the
-        # same moment can get SQLITE_BUSY here without the busy handler, so retry a little.
+    def _set_journal(self, conn: sqlite3.Connection) -> None:
+        """WAL where it works; the rollback journal on file systems without shared memory or
+        reliable locks (NFS homes), or when $KESOS_PROGRESS_JOURNAL=delete."""
+        forced = os.environ.get(ENV_JOURNAL, "").strip().lower()
+        if forced == "delete":
+            self.journal_mode = self._pragma_journal(conn, "DELETE")
+            return
+        if self.path is not None and not os.access(self.path, os.W_OK) and self.path.exists():
+            return  # read-only file: reading works in its current mode
+        try:
+            mode = self._pragma_journal(conn, "WAL")
+        except sqlite3.OperationalError as exc:
+            folder = self.path.parent if self.path is not None else None
+            if _reason_for(exc, folder) in ("locked", "readonly"):
+                raise
+            mode = f"error: {exc}"
+        if mode == "wal":
+            self.journal_mode = mode
+            return
+        self.journal_mode = self._pragma_journal(conn, "DELETE")
+        if self._journal_warned:
+            return
+        self._journal_warned = True
+        self._emit(
+            f"kesos: this folder does not support SQLite's WAL journal ({mode}; e.g. a network "
+            f"home folder); {self._where()} uses the rollback journal instead "
+            f"(set {ENV_JOURNAL}=delete to skip this check)."
+        )
+
+    def _pragma_journal(self, conn: sqlite3.Connection, mode: str) -> str:
+        # Changing the journal mode needs a brief exclusive lock; two processes creating the file
+        # at the same moment can get SQLITE_BUSY here without the busy handler: retry a little.
         deadline = time.monotonic() + self.timeout
         while True:
             try:
-                conn.execute("PRAGMA journal_mode = WAL").fetchall()
-                return
+                row = conn.execute(f"PRAGMA journal_mode = {mode}").fetchone()
+                return str(row[0]).lower() if row else "unknown"
             except sqlite3.OperationalError as exc:
-                msg = str(exc).lower()
-                if "readonly" in msg or "read-only" in msg:
-                    return  # read-only file: reading still works in its current mode
-                if ("locked" in msg or "busy" in msg) and time.monotonic() < deadline:
+                if _reason_for(exc) == "locked" and time.monotonic() < deadline:
                     time.sleep(0.01)
                     continue
                 raise
@@ -522,13 +1097,6 @@ class ProgressStore:
         self._ready = True
         return True
 
-    def _to_memory(self, why: str) -> None:
-        self._memory = True
-        self._emit(
-            f"kesos: {why}; your progress will be kept in memory only for this session "
-            f"(set {ENV_DB} to a writable file to keep it)."
-        )
-
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version == SCHEMA_VERSION and self._read_learner(conn):
@@ -536,24 +1104,20 @@ class ProgressStore:
         conn.execute("BEGIN IMMEDIATE")
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]  # may have moved on
+            if version > SCHEMA_VERSION:  # upgraded by a newer kesos since we looked
+                raise sqlite3.OperationalError("newer schema appeared; reopening")
             for step in MIGRATIONS[version:]:
                 _run_step(conn, step)
             if version < SCHEMA_VERSION:
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES ('learner_id', ?) ON CONFLICT(key) DO NOTHING",
-                (self._provisional_learner,),
+                (self._learner or self._provisional_learner,),
             )
             conn.execute("COMMIT")
         except BaseException:
             self._rollback(conn)
             raise
-        if version > SCHEMA_VERSION:
-            self._warn(
-                "newer",
-                f"kesos: the progress file {self._where()} was written by a newer kesos "
-                f"(schema {version} > {SCHEMA_VERSION}); please update kesos.",
-            )
         self._read_learner(conn)
 
     def _read_learner(self, conn: sqlite3.Connection) -> str | None:
@@ -567,11 +1131,51 @@ class ProgressStore:
             self._learner = row[0]
         return self._learner if row else None
 
+    # The learner id also lives in "<file>.learner", so a fresh file started after a damaged one
+    # was moved aside (or a file deleted by hand) keeps the same learner -- and option orders.
+    def _sidecar(self) -> pathlib.Path | None:
+        return None if self.path is None else self.path.with_name(self.path.name + LEARNER_SUFFIX)
+
+    def _sidecar_learner(self) -> str | None:
+        side = self._sidecar()
+        if side is None:
+            return None
+        try:
+            text = side.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if text and len(text) <= 200 and text.isprintable() else None
+
+    def _write_sidecar(self) -> None:
+        side = self._sidecar()
+        if side is None or not self._learner or self._sidecar_learner() == self._learner:
+            return
+        tmp = side.with_name(f"{side.name}.tmp-{os.getpid()}")
+        try:
+            tmp.write_text(self._learner + "\n", encoding="utf-8")
+            os.replace(tmp, side)
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
     def _current_learner(self) -> str:
         env = os.environ.get(ENV_LEARNER)
         if env:
             return env
         return self._learner or self._provisional_learner
+
+    def _read_filter(self) -> tuple[str, bool]:
+        """(learner, include rows without a learner): rows of unknown learner belong to the
+        file's own learner only."""
+        learner = self._current_learner()
+        return learner, learner == (self._learner or self._provisional_learner)
+
+    def _mine(self, att: Attempt, learner: str) -> bool:
+        if att.learner == learner:
+            return True
+        return att.learner == self._provisional_learner and learner == self._learner
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
@@ -583,7 +1187,7 @@ class ProgressStore:
 
     # ---- internals: damaged files -----------------------------------------------------------
     def _move_aside(self, exc: BaseException) -> bool:
-        """Move the damaged file (+ -wal/-shm) to ``<name>.corrupt-<UTC>``. False -> memory."""
+        """Move the damaged file (+ -wal/-shm) to ``<name>.corrupt-<UTC>``. False if impossible."""
         assert self.path is not None
         try:
             st = os.stat(self.path)
@@ -617,9 +1221,10 @@ class ProgressStore:
                     os.replace(side, dest)
         except OSError as err:
             self._drop_connection()
-            self._to_memory(
-                f"the progress file {self.path} is damaged ({exc}) and could not be moved "
-                f"aside ({err.strerror or err})"
+            self._set_reason("unusable_path")
+            self._emit(
+                f"kesos: the progress file {self.path} is damaged ({exc}) and could not be moved "
+                f"aside ({err.strerror or err}); new answers are kept in a spill file."
             )
             return False
         self._file_id = None
@@ -630,44 +1235,46 @@ class ProgressStore:
         return True
 
     # ---- internals: writing and reading -----------------------------------------------------
-    def _flush(self) -> dict[str, int]:
-        """Write all pending attempts in ONE transaction. Returns {uid: row id} for those written."""
-        if not self._pending:
-            return {}
+    def _write(self, attempts: list[Attempt], wait: float) -> dict[str, int] | None:
+        """Insert ``attempts`` in ONE transaction, waiting at most ~``wait`` s for a lock.
+        Returns {uid: row id} (rows already there count: exactly once), or None if the database
+        cannot take them now (``_reason`` says why)."""
+        reopened = False
         for _ in range(3):
-            if not self._ensure_ready():
-                return {}  # _ensure_ready already said (once) that answers stay in memory
+            if self._newer is not None and self._ready:
+                return None  # newer schema: never written
+            if not self._ensure_ready(wait):
+                return None
+            if self._newer is not None:
+                return None
             conn = self._conn
             assert conn is not None
             try:
-                ids = self._insert_all(conn, self._pending)
+                if not self._memory:
+                    conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+                ids = self._insert_all(conn, attempts)
             except sqlite3.Error as exc:
                 self._rollback(conn)
                 if _is_corruption(exc):
-                    self._move_aside(exc)  # fresh file (or memory); pending is retried there
+                    if not self._move_aside(exc):
+                        return None
                     continue
                 if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
                     self._drop_connection()  # e.g. connection closed under us: reopen
                     continue
-                if (getattr(exc, "sqlite_errorcode", 5) & 0xFF) not in (5, 6):
-                    # Not just busy/locked (e.g. read-only, I/O error, disk full): a connection
-                    # opened read-only stays read-only, so reopen on the next try.
+                reason = _reason_for(exc, self.path.parent if self.path else None)
+                if reason != "locked":
+                    # read-only, I/O error, disk full...: a connection opened read-only stays
+                    # read-only, so try once more on a fresh connection.
                     self._drop_connection()
-                self._warn_pending(str(exc))
-                return {}
-            self._pending.clear()
-            self._resolved()
+                    if not reopened:
+                        reopened = True
+                        continue
+                self._fail(reason, str(exc))
+                return None
+            self._set_reason(None)
             return ids
-        self._warn_pending("repeated errors")
-        return {}
-
-    def _warn_pending(self, reason: str) -> None:
-        n = len(self._pending)
-        self._warn(
-            f"pending:{reason}",
-            f"kesos: could not save your answer to {self._where()} ({reason}); "
-            f"keeping {n} answer(s) in memory and will retry on the next answer.",
-        )
+        return None
 
     def _insert_all(self, conn: sqlite3.Connection, items: Iterable[Attempt]) -> dict[str, int]:
         ids: dict[str, int] = {}
@@ -688,7 +1295,7 @@ class ProgressStore:
             )
             if cur.rowcount == 1:
                 ids[att.uid] = cur.lastrowid  # type: ignore[index]
-            else:  # already written by an earlier try whose outcome we did not see
+            else:  # already written by an earlier try or another process's replay
                 row = conn.execute("SELECT id FROM attempts WHERE uid = ?", (att.uid,)).fetchone()
                 if row:
                     ids[att.uid] = row[0]  # type: ignore[index]
@@ -697,7 +1304,7 @@ class ProgressStore:
 
     def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         for _ in range(3):
-            if not self._ensure_ready():
+            if not self._ensure_ready(self.timeout):
                 return []
             conn = self._conn
             assert conn is not None
@@ -705,7 +1312,8 @@ class ProgressStore:
                 return conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
                 if _is_corruption(exc):
-                    self._move_aside(exc)
+                    if not self._move_aside(exc):
+                        return []
                     continue
                 if isinstance(exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)):
                     self._drop_connection()
@@ -719,18 +1327,26 @@ class ProgressStore:
         return []
 
 
+def _cache_spill_path(db: pathlib.Path) -> pathlib.Path:
+    """The spill file used when the database's own folder is not writable: in the user cache
+    folder, named after (a hash of) the database path."""
+    import platformdirs
+
+    digest = hashlib.sha256(str(db).encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return (pathlib.Path(platformdirs.user_cache_path("kesos", appauthor=False)) / "spill"
+            / f"{digest}-{db.name}{SPILL_SUFFIX}")
+
+
 # --------------------------------------------------------------------------------------------
 # Process-wide default store
 # --------------------------------------------------------------------------------------------
 _default_store: ProgressStore | None = None
 _default_lock = threading.Lock()
-
-
 _atexit_registered = False
 
 
 def _close_default_store() -> None:
-    # Last chance for queued answers when the kernel shuts down (a warning says if it failed).
+    # Last chance for pending answers when the kernel shuts down (they stay in the spill file).
     store = _default_store
     if store is not None:
         store.close()
@@ -749,7 +1365,8 @@ def get_store() -> ProgressStore:
 
 
 def set_store(store: ProgressStore | None) -> ProgressStore | None:
-    """Replace the process-wide store (tests, notebooks); None = recreate lazily. Returns the old one."""
+    """Replace the process-wide store (tests, notebooks); None = recreate lazily. Returns the old
+    one (still open: call ``old.hand_over(new)`` or ``old.close()``)."""
     global _default_store
     with _default_lock:
         old, _default_store = _default_store, store

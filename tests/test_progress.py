@@ -24,7 +24,9 @@ WRITER = REPO / "tests" / "helpers" / "progress_writer.py"
 def _isolated(tmp_path, monkeypatch):
     """Never touch the real user data dir; reset the process-wide store after each test."""
     monkeypatch.setenv("KESOS_PROGRESS_DB", str(tmp_path / "default" / "progress.sqlite3"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # spill files in the cache dir
     monkeypatch.delenv("KESOS_LEARNER", raising=False)
+    monkeypatch.delenv("KESOS_PROGRESS_JOURNAL", raising=False)
     yield
     old = progress.set_store(None)
     if old is not None:
@@ -127,6 +129,47 @@ def test_threads_share_one_store(tmp_path):
     store.close()
 
 
+# ---- the interface contract: status, listeners ------------------------------------------------
+def test_status_listeners_and_saved_flag(tmp_path, capsys):
+    """status reports writable/reason/pending; on_record listeners see every attempt (saved or
+    not); subscribe listeners get the uids of spilled attempts once flush() saves them; an
+    exception in a listener becomes ONE warning line; unsubscribing stops the calls."""
+    db = tmp_path / "p.sqlite3"
+    store = ProgressStore(db, timeout=0.05, retry_interval=60)
+    assert store.status == {"writable": True, "reason": None, "pending": 0, "message": None}
+    seen, saved = [], []
+    stop_seen = store.on_record(seen.append)
+    stop_saved = store.subscribe(saved.append)
+
+    def broken(_attempt):
+        raise RuntimeError("boom")
+
+    stop_broken = store.on_record(broken)
+    a = store.record("q", "x", 1)
+    assert a.saved and seen == [a] and saved == []
+    lines = _stderr_lines(capsys)
+    assert len(lines) == 1 and "boom" in lines[0] and "\n" not in lines[0]
+    stop_broken()
+
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    b = store.record("q", "x", 2)
+    assert not b.saved and seen == [a, b]
+    assert store.status["writable"] is False and store.status["reason"] == "locked"
+    assert store.status["pending"] == 1 and [p.uid for p in store.pending] == [b.uid]
+    assert store.flush(wait=0.05) == 1 and saved == []
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert store.flush() == 0 and saved == [[b.uid]]
+    assert store.status == {"writable": True, "reason": None, "pending": 0, "message": None}
+    assert [x.answer for x in store.attempts()] == [1, 2] and all(x.saved for x in store.attempts())
+    stop_seen()
+    stop_saved()
+    store.record("q", "x", 3)
+    assert len(seen) == 2
+    store.close()
+
+
 # ---- locations ----------------------------------------------------------------------------------
 def test_env_var_and_platformdirs_default(tmp_path, monkeypatch):
     """default_path() uses KESOS_PROGRESS_DB when set, else platformdirs' user data dir for
@@ -161,18 +204,24 @@ def test_env_var_and_platformdirs_default(tmp_path, monkeypatch):
     store.close()
 
 
-def test_uncreatable_directory_falls_back_to_memory(tmp_path, capsys):
-    """If the folder cannot be created (here: a parent is a regular file) the store works in
-    memory and says so in exactly one line."""
+def test_uncreatable_directory_spills_to_cache(tmp_path, capsys, monkeypatch):
+    """If the folder cannot be created (here: a parent is a regular file) answers go to a spill
+    file in the user cache folder (saved=False), reads still show them, ONE line says so and
+    status() reports 'unusable_path'."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     blocker = tmp_path / "not_a_dir"
     blocker.write_text("x")
     store = ProgressStore(blocker / "sub" / "progress.sqlite3")
     a = store.record("q", "x", 1)
     b = store.record("q", "x", 2)
-    assert a.saved and store.last_attempt("q") == b
+    assert not a.saved and not b.saved and store.last_attempt("q") == b
+    assert store.status == {"writable": False, "reason": "unusable_path", "pending": 2,
+                            "message": store.warnings[-1]}
     lines = _stderr_lines(capsys)
-    assert len(lines) == 1 and lines[0].startswith("kesos: ") and "in memory" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("kesos: ") and str(tmp_path / "cache") in lines[0]
     assert store.warnings == lines
+    spills = list((tmp_path / "cache").rglob("*.spill.jsonl"))
+    assert len(spills) == 1 and len(spills[0].read_text().splitlines()) == 2
     store.close()
 
 
@@ -288,7 +337,7 @@ def test_locked_db_queues_then_flushes(tmp_path, capsys):
     raises nothing: the attempt is pending, visible to last_attempt/attempts, and ONE warning is
     printed. After the lock is released the next record() writes both, in order."""
     db = tmp_path / "locked.sqlite3"
-    store = ProgressStore(db, timeout=0.05)
+    store = ProgressStore(db, timeout=0.05, retry_interval=60)
     first = store.record("q", "x", "before")
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
@@ -299,7 +348,8 @@ def test_locked_db_queues_then_flushes(tmp_path, capsys):
     assert store.last_attempt("q") == p1
     assert store.attempts() == [first, p1, p2]
     lines = _stderr_lines(capsys)
-    assert len(lines) == 1 and "locked" in lines[0] and "retry" in lines[0]
+    assert len(lines) == 1 and "locked" in lines[0] and "saved automatically" in lines[0]
+    assert store.status["reason"] == "locked" and store.status["pending"] == 2
 
     holder.execute("ROLLBACK")
     holder.close()
@@ -314,20 +364,22 @@ def test_locked_db_queues_then_flushes(tmp_path, capsys):
 
 def test_locked_db_flush_and_close(tmp_path, capsys):
     """flush() retries pending attempts on demand (returns how many are still pending); close()
-    while still locked warns instead of dropping them silently."""
+    while still locked keeps them in the spill file (no second warning, nothing dropped)."""
     db = tmp_path / "locked.sqlite3"
-    store = ProgressStore(db, timeout=0.05)
+    store = ProgressStore(db, timeout=0.05, retry_interval=60)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     store.record("q", "x", 1)
     assert store.flush() == 1
     store.close()
     assert len(store.pending) == 1
-    assert len(_stderr_lines(capsys)) == 2  # one for the failed save, one at close
+    assert len(_stderr_lines(capsys)) == 1  # the failed save; the answer is in the spill file
+    assert len(pathlib.Path(f"{db}.spill.jsonl").read_text().splitlines()) == 1
     holder.execute("ROLLBACK")
     holder.close()
     assert store.flush() == 0
     assert _raw(db).execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 1
+    assert not pathlib.Path(f"{db}.spill.jsonl").exists()  # replayed and tidied
     store.close()
 
 
@@ -361,21 +413,33 @@ def test_read_only_database_queues(tmp_path, capsys, monkeypatch):
     store.close()
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root ignores chmod")
 def test_read_only_file_queues(tmp_path, capsys):
-    """A progress file without write permission: reading works, writes are queued with a
-    warning and nothing raises."""
+    """A progress file that refuses writes (chattr +i as root, who ignores permission bits;
+    chmod 444 otherwise): reading works, writes go to the spill file with a warning, nothing
+    raises; once writable again they are saved."""
+    import shutil
+
     db = tmp_path / "ro.sqlite3"
     with ProgressStore(db) as store:
         store.record("q", "x", 1)
-    os.chmod(db, 0o444)
+    if os.geteuid() == 0:
+        assert shutil.which("chattr"), "root needs chattr +i for a real read-only file"
+        subprocess.run(["chattr", "+i", str(db)], check=True)
+        undo = lambda: subprocess.run(["chattr", "-i", str(db)], check=True)  # noqa: E731
+    else:
+        os.chmod(db, 0o444)
+        undo = lambda: os.chmod(db, 0o644)  # noqa: E731
     try:
-        store = ProgressStore(db)
+        store = ProgressStore(db, retry_interval=60)
         p = store.record("q", "x", 2)
         assert p.id is None and [a.answer for a in store.attempts()] == [1, 2]
-        assert len(_stderr_lines(capsys)) >= 1
+        assert store.status["reason"] == "readonly"
+        assert len(_stderr_lines(capsys)) == 1
     finally:
-        os.chmod(db, 0o644)
+        undo()
+    assert store.flush() == 0
+    assert [a.answer for a in ProgressStore(db).attempts()] == [1, 2]
+    store.close()
 
 
 # ---- damaged files ----------------------------------------------------------------------------
