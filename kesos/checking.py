@@ -1,6 +1,6 @@
 """Pure answer checking for the six activity types: ``check(activity, answer, lang, course)``.
 
-No IPython or ipywidgets here: the widgets (``kesos.widgets``), tests and exports all call the
+No IPython or ipywidgets here: the activity component (``kesos.activity``), tests and exports all call the
 same functions. Each activity type registers three small functions by its data ``type``:
 
 * ``@checker(type)`` — ``fn(activity, answer, lang, course) -> Result``;

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import re
+import reprlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +20,6 @@ import yaml
 from pydantic import ValidationError
 
 from kesos import schema as S
-
-try:  # the C loader is several times faster; fall back when PyYAML was built without it
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
 
 def find_root(package_parent: Path | None = None, cwd: Path | None = None) -> Path:
     """The course folder (the one holding content/course.yaml).
@@ -50,18 +47,105 @@ ROOT = find_root()
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem, printed as one line: ``file[:line[:column]]: item 'id': field f: [warning: ]message``.
+
+    ``severity`` is ``"error"`` (the content cannot be used) or ``"warning"`` (the engine would
+    ignore something; see docs/decisions.md). Every part is shortened and made single-line when
+    printed, so a 1 MB id or a pasted line break can never flood or split the output.
+    """
+
     file: str
     item: str | None
     field: str | None
     message: str
+    severity: str = "error"
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity != "warning"
 
     def __str__(self) -> str:
-        parts = [self.file]
+        loc = _clip(self.file, 200)
+        if self.line:
+            loc += f":{self.line}" + (f":{self.column}" if self.column else "")
+        parts = [loc]
         if self.item:
-            parts.append(f"item {self.item!r}")
+            parts.append(f"item {_label(self.item)}")
         if self.field:
-            parts.append(f"field {self.field}")
-        return ": ".join(parts) + f": {self.message}"
+            parts.append(f"field {_clip(self.field, 80)}")
+        msg = _clip(self.message, 400)
+        if not self.is_error:
+            msg = "warning: " + msg
+        return ": ".join(parts) + f": {msg}"
+
+
+# --------------------------------------------------------------------------- safe text
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+def _one_line(s: str) -> str:
+    """``s`` with every line break and control character written as an escape (``\\n``, ``\\x01``)."""
+    def esc(m: re.Match) -> str:
+        ch = m.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(ch) or (
+            f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+        )
+
+    return _UNPRINTABLE.sub(esc, s)
+
+
+def _clip(s: Any, limit: int = 80) -> str:
+    """``str(s)`` on one line, cut to about ``limit`` characters (the cut is marked with '…')."""
+    s = s if isinstance(s, str) else _short(s)
+    if len(s) > limit:
+        s = s[: limit - 1] + "…"
+    return _one_line(s)
+
+
+class _SafeRepr(reprlib.Repr):
+    """reprlib with small limits that never fails: huge integers and odd objects included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 2
+        self.maxstring = self.maxother = 50
+        self.maxlong = 30
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = self.maxfrozenset = 4
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > 200:  # repr() of an int over 4300 digits raises; never build it
+            return f"<a number with about {int(x.bit_length() * 0.30103) + 1} digits>"
+        return super().repr_int(x, level)
+
+    def repr_str(self, x: str, level: int) -> str:
+        if len(x) > self.maxstring:
+            return repr(x[: self.maxstring]) + f"… ({len(x)} characters)"
+        return repr(x)
+
+    def repr_instance(self, x: Any, level: int) -> str:
+        return f"<{type(x).__name__}>"
+
+
+_REPR = _SafeRepr()
+
+
+def _short(v: Any) -> str:
+    """A short, single-line, never-failing repr of any value from a content file."""
+    try:
+        s = _REPR.repr(v)
+    except Exception:  # noqa: BLE001 - a message must never fail
+        s = f"<{type(v).__name__}>"
+    return _one_line(s if len(s) <= 120 else s[:119] + "…")
+
+
+def _label(v: Any) -> str:
+    """An id as shown in a message: quoted, short, single-line."""
+    if isinstance(v, str) and len(v) <= 80:
+        return _one_line(repr(v))
+    return _short(v)
 
 
 class ContentError(Exception):
@@ -76,7 +160,7 @@ class UnknownItemError(KeyError):
     def __init__(self, kind: str, key: str, nearest: list[str]):
         self.kind, self.key, self.nearest = kind, key, nearest
         hint = f" — did you mean {', '.join(repr(n) for n in nearest)}?" if nearest else ""
-        super().__init__(f"unknown {kind} id {key!r}{hint}")
+        super().__init__(f"unknown {kind} id {_label(key)}{hint}")
 
     def __str__(self) -> str:  # KeyError quotes its message otherwise
         return self.args[0]
@@ -111,14 +195,16 @@ def _friendly(err: dict, field_path: str) -> str:
         return "unknown field — remove it or fix its spelling (see docs/content-format.md)"
     if kind in ("string_too_short", "too_short"):
         return "must not be empty — fill it in"
+    if kind == "string_too_long":
+        return f"too long ({len(got) if isinstance(got, str) else '?'} characters) — {str(err['msg']).lower()}"
     if kind == "string_pattern_mismatch":
-        return f"{got!r} is not a valid id — use lowercase letters, digits, '-' or '_'"
+        return f"{_short(got)} is not a valid id — use lowercase letters, digits, '-' or '_'"
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return f"{got!r} is not allowed — use one of {expected}"
+        return f"{_short(got)} is not allowed — use one of {expected}"
     if kind == "union_tag_invalid":
         tag = err.get("ctx", {}).get("tag", got)
-        return f"unknown activity type {tag!r} — use one of {', '.join(S.ACTIVITY_TYPES)}"
+        return f"unknown activity type {_short(tag)} — use one of {', '.join(S.ACTIVITY_TYPES)}"
     if kind == "union_tag_not_found":
         return f"'type' is missing — use one of {', '.join(S.ACTIVITY_TYPES)}"
     if kind.endswith("_type") or kind in ("model_type", "model_attributes_type"):
@@ -137,11 +223,6 @@ def _friendly(err: dict, field_path: str) -> str:
     if kind == "value_error":
         return str(err.get("ctx", {}).get("error", err["msg"]))
     return err["msg"]
-
-
-def _short(v: Any) -> str:
-    s = repr(v)
-    return s if len(s) <= 40 else s[:37] + "..."
 
 
 def _problems_from_validation(rel: str, data: Any, exc: ValidationError) -> list[Problem]:
@@ -165,8 +246,163 @@ def _problems_from_validation(rel: str, data: Any, exc: ValidationError) -> list
         # model-level validators put "field: message" into the message; lift the field out
         if err["type"] == "value_error" and fld is None and ": " in msg and " " not in msg.split(": ", 1)[0]:
             fld, msg = msg.split(": ", 1)
-        out.append(Problem(rel, str(item_id) if item_id else None, fld, msg))
+        if item_id is not None and not isinstance(item_id, str):
+            item_id = _short(item_id)
+        out.append(Problem(rel, item_id or None, fld, msg))
     return out
+
+
+# --------------------------------------------------------------------------- the safe loader
+
+MAX_PROBLEMS_PER_FILE = 20
+"""At most this many lines per file; then one line '… and N more problems in this file'."""
+
+
+class _Rejected(yaml.MarkedYAMLError):
+    """Something YAML allows but course content must not use; ``problem`` is the whole message."""
+
+
+try:  # the C parser is several times faster; fall back when PyYAML was built without it
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _BaseLoader = yaml.SafeLoader
+
+
+class StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """yaml.SafeLoader that refuses what a lecturer never means and an attacker might send.
+
+    - a key given twice in one mapping (YAML would silently keep the later value);
+    - anchors and aliases (``&a`` / ``*a``: "billion laughs" files expand exponentially);
+    - tags such as ``!!python/object`` (only plain text, numbers, lists and mappings);
+    - integers over Python's 4300-digit limit and impossible dates (2026-13-45), which
+      PyYAML would turn into a ValueError instead of an error with a line number.
+    Each rejection is a :class:`_Rejected` error carrying the line and column.
+    """
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _Rejected(
+                None, None,
+                "the value anchored here (&name) is reused through an alias (*name) — YAML anchors and aliases "
+                "are not allowed; write the value out in full",
+                node.start_mark,
+            )
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node, deep=False):
+        if not isinstance(node, yaml.MappingNode):
+            raise _Rejected(None, None, f"expected a mapping, found {node.id}", node.start_mark)
+        self.flatten_mapping(node)
+        mapping: dict = {}
+        first_line: dict = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise _Rejected(None, None, "a list or mapping cannot be a key — use plain text", key_node.start_mark)
+            if key in mapping:
+                raise _Rejected(
+                    None, None,
+                    f"duplicate key {_short(key)} (first given on line {first_line[key]}) — keep only one",
+                    key_node.start_mark,
+                )
+            first_line[key] = key_node.start_mark.line + 1
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_undefined(self, node):
+        tag = str(node.tag)
+        if tag.startswith("tag:yaml.org,2002:"):
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+        raise _Rejected(
+            None, None,
+            f"the YAML tag {_clip(tag, 60)!r} is not allowed — remove it (content is plain text, "
+            "numbers, lists and mappings)",
+            node.start_mark,
+        )
+
+    def _construct_int(self, node):
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_int(self, node)
+        except ValueError:
+            raise _Rejected(
+                None, None, "this number is far too long — write it as text in quotes if you need it",
+                node.start_mark,
+            ) from None
+
+    def _construct_timestamp(self, node):
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(self, node)
+        except (ValueError, OverflowError):
+            raise _Rejected(
+                None, None, f"{_clip(node.value, 40)!r} is not a real date — fix it or put it in quotes",
+                node.start_mark,
+            ) from None
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader._construct_int)
+StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", StrictLoader._construct_timestamp)
+StrictLoader.add_constructor(None, StrictLoader.construct_undefined)
+
+# Characters YAML forbids (C0/C1 controls except tab and line breaks, surrogates, U+FFFE/FFFF).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _yaml_from_bytes(raw: bytes, rel: str) -> tuple[Any, list[Problem]]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        return None, [
+            Problem(
+                rel, None, None,
+                f"not UTF-8 text: byte 0x{raw[e.start]:02X} at byte offset {e.start} cannot be read — "
+                "save the file as UTF-8 (in your editor: Save As… → Encoding: UTF-8)",
+                line=line,
+            )
+        ]
+    bad = _FORBIDDEN.search(text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        more = len(_FORBIDDEN.findall(text)) - 1
+        extra = f" (and {more} more in this file)" if more else ""
+        return None, [
+            Problem(
+                rel, None, None,
+                f"control character U+{ord(bad.group()):04X} is not allowed{extra} — delete it "
+                "(it often comes with text pasted from a word processor)",
+                line=line, column=col,
+            )
+        ]
+    try:
+        return yaml.load(text, Loader=StrictLoader), []
+    except _Rejected as e:
+        mark = e.problem_mark
+        return None, [Problem(rel, None, None, str(e.problem), line=mark.line + 1, column=mark.column + 1)]
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = col = None
+        if mark is not None:
+            line, col = mark.line + 1, mark.column + 1
+        index = getattr(mark, "index", None)
+        if isinstance(index, int) and 0 <= index < len(text) and text[index] == "\t":
+            what = "a tab character — YAML indents with spaces only; replace the tab with spaces"
+        else:
+            what = "YAML syntax error: " + _clip((e.problem or e.context or "syntax error").strip(), 120) + (
+                " — check indentation, colons and quotes"
+            )
+        return None, [Problem(rel, None, None, what, line=line, column=col)]
+    except yaml.reader.ReaderError as e:  # pragma: no cover - _FORBIDDEN finds these first
+        line, col = _line_col(text, max(0, min(e.position, len(text))))
+        return None, [Problem(rel, None, None, f"character not allowed in YAML: {_clip(e.reason, 80)}", line=line, column=col)]
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError, MemoryError, OverflowError) as e:
+        return None, [Problem(rel, None, None, f"cannot be read as YAML ({type(e).__name__}: {_clip(str(e), 120)})")]
 
 
 # --------------------------------------------------------------------------- the course
@@ -235,26 +471,6 @@ class Course:
         return [a for a in self.activities.values() if a.chapter == chapter]
 
 
-def _read_yaml(path: Path, rel: str) -> tuple[Any, list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        return None, [Problem(rel, None, None, f"not UTF-8 text ({e.reason}) — save the file as UTF-8")]
-    except OSError as e:
-        return None, [Problem(rel, None, None, f"cannot read the file ({e.strerror})")]
-    try:
-        return yaml.load(text, Loader=_Loader), []
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        what = (e.problem or e.context or "syntax error").strip()
-        return None, [
-            Problem(f"{rel}{line}", None, None, f"YAML syntax error: {what} — check indentation, colons and quotes")
-        ]
-    except yaml.YAMLError as e:  # pragma: no cover - non-marked errors are rare
-        return None, [Problem(rel, None, None, f"YAML error: {e}")]
-
-
 def _files(root: Path) -> list[tuple[str, Path, type, bool]]:
     out = []
     for pattern, model, required in S.FILES:
@@ -268,33 +484,190 @@ def _files(root: Path) -> list[tuple[str, Path, type, bool]]:
     return out
 
 
-def parse(root: Path | str | None = None) -> tuple[Course | None, list[Problem]]:
-    """Parse and cross-check everything under ``root``. Returns (course or None, problems)."""
-    root = Path(root) if root else ROOT
-    problems: list[Problem] = []
-    parsed: list[tuple[str, Any]] = []
-    for rel, path, model, required in _files(root):
-        if not path.exists():
-            if required:
-                problems.append(Problem(rel, None, None, "file is missing — restore it (git checkout) or create it"))
-            continue
-        data, errs = _read_yaml(path, rel)
-        if errs:
-            problems += errs
-            continue
-        if not isinstance(data, dict):
-            problems.append(Problem(rel, None, None, "expected a mapping with 'schema_version' at the top"))
-            continue
+def _table_fields(model: type) -> dict[str, str]:
+    """The file model's top-level lists that fill a course table: attribute -> table name."""
+    return {attr: _TABLES[attr] for attr in model.model_fields if attr in _TABLES}
+
+
+_ADAPTERS: dict[tuple[type, str], Any] = {}
+
+
+def _item_adapter(model: type, attr: str):
+    """A TypeAdapter for one entry of the file model's list ``attr`` (e.g. one activity)."""
+    key = (model, attr)
+    if key not in _ADAPTERS:
+        from typing import get_args
+
+        from pydantic import TypeAdapter
+
+        (item_type,) = get_args(model.model_fields[attr].annotation)
+        _ADAPTERS[key] = TypeAdapter(item_type)
+    return _ADAPTERS[key]
+
+
+@dataclass
+class _Parsed:
+    rel: str
+    title: Any = None
+    items: dict[str, list] = field(default_factory=dict)  # attribute ("activities") -> valid items
+
+
+@dataclass
+class _Gaps:
+    """What failed to load, so that references to it are not reported as unknown ids."""
+
+    tables: set[str] = field(default_factory=set)  # course tables with a file that failed to load
+    ids: set[str] = field(default_factory=set)  # "namespace:id" of items that failed the schema
+
+    def covers(self, table: str, value: str) -> bool:
+        return table in self.tables or f"{_NAMESPACE.get(table, table)}:{value}" in self.ids
+
+
+def _validate_file(rel: str, data: Any, model: type, problems: list[Problem], gaps: _Gaps) -> _Parsed | None:
+    """Validate one file. On schema errors, every item that is valid on its own is still kept
+    (so its references are checked in the same run) and the broken ones are remembered."""
+    tables = _table_fields(model)
+    if not isinstance(data, dict):
+        problems.append(Problem(rel, None, None, "expected a mapping with 'schema_version' at the top"))
+        gaps.tables.update(tables.values())
+        return None
+    try:
+        m = model.model_validate(data)
+    except ValidationError as e:
+        problems += _problems_from_validation(rel, data, e)
+    else:
+        return _Parsed(rel, getattr(m, "title", None), {attr: list(getattr(m, attr)) for attr in tables})
+    out = _Parsed(rel)
+    if "title" in model.model_fields:
         try:
-            parsed.append((rel, model.model_validate(data)))
-        except ValidationError as e:
-            problems += _problems_from_validation(rel, data, e)
+            out.title = S.Text.model_validate(data.get("title"))
+        except ValidationError:
+            pass
+    for attr, table in tables.items():
+        seq = data.get(attr)
+        if not isinstance(seq, list):
+            gaps.tables.add(table)
+            continue
+        adapter, good = _item_adapter(model, attr), []
+        for raw in seq:
+            try:
+                good.append(adapter.validate_python(raw))
+            except ValidationError:
+                item_id = raw.get("id") if isinstance(raw, dict) else None
+                if isinstance(item_id, str):
+                    gaps.ids.add(f"{_NAMESPACE.get(table, table)}:{item_id}")
+                else:  # an item without a usable id: we cannot tell which ids are missing
+                    gaps.tables.add(table)
+        out.items[attr] = good
+    return out
+
+
+_FILE_CACHE: dict[tuple, tuple] = {}
+_FILE_CACHE_SIZE = 64
+
+
+def _load_file(rel: str, path: Path, model: type) -> tuple[_Parsed | None, list[Problem], _Gaps]:
+    """Read and validate one file: (its items or None, its problems, what it leaves out).
+
+    Cached by the file's bytes, so re-validating after an edit to one file re-reads only that
+    file (``kesos.show`` after an edit, the validator's fuzz tests). Clear with ``_FILE_CACHE.clear()``.
+    """
+    import hashlib
+
+    gaps = _Gaps()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        gaps.tables.update(_table_fields(model).values())
+        return None, [Problem(rel, None, None, f"cannot read the file ({e.strerror or e}) — check it exists and is readable")], gaps
+    key = (rel, model, len(raw), hashlib.blake2b(raw, digest_size=16).digest())
+    hit = _FILE_CACHE.get(key)
+    if hit is not None:
+        return hit[0], list(hit[1]), hit[2]
+    problems: list[Problem] = []
+    data, errs = _yaml_from_bytes(raw, rel)
+    if errs:
+        problems += errs
+        gaps.tables.update(_table_fields(model).values())
+        result = None
+    else:
+        result = _validate_file(rel, data, model, problems, gaps)
+    if len(_FILE_CACHE) >= _FILE_CACHE_SIZE:
+        _FILE_CACHE.pop(next(iter(_FILE_CACHE)))
+    _FILE_CACHE[key] = (result, tuple(problems), gaps)
+    return result, problems, gaps
+
+
+def _cap(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """Group problems by file (in order of first appearance), at most ``limit`` per file plus one
+    line saying how many more there are."""
+    by_file: dict[str, list[Problem]] = {}
+    for p in problems:
+        by_file.setdefault(p.file, []).append(p)
+    out: list[Problem] = []
+    for rel, ps in by_file.items():
+        out += ps[:limit]
+        if len(ps) > limit:
+            rest = ps[limit:]
+            n_err = sum(p.is_error for p in rest)
+            out.append(
+                Problem(
+                    rel, None, None,
+                    f"… and {len(rest)} more problem{'s' if len(rest) != 1 else ''} in this file — fix these, "
+                    "then run kesos validate again",
+                    severity="error" if n_err else "warning",
+                )
+            )
+    return out
+
+
+def _default_root() -> Path:
+    env = os.environ.get("KESOS_ROOT")
+    return Path(env).resolve() if env else ROOT
+
+
+def parse(root: Path | str | None = None) -> tuple[Course | None, list[Problem]]:
+    """Parse and cross-check everything under ``root`` (default: ``$KESOS_ROOT``, else this
+    checkout). Returns (course or None, problems); the course is None when any problem is an
+    error (warnings alone keep it). Never raises for anything found in the content."""
+    root = Path(root) if root else _default_root()
+    problems: list[Problem] = []
+    parsed: list[_Parsed] = []
+    gaps = _Gaps()
+    for rel, path, model, required in _files(root):
+        tables = _table_fields(model)
+        try:
+            if not path.exists():
+                if required:
+                    problems.append(
+                        Problem(rel, None, None, "file is missing — restore it (git checkout) or create it")
+                    )
+                gaps.tables.update(tables.values())
+                continue
+            result, errs, file_gaps = _load_file(rel, path, model)
+            problems += errs
+            gaps.tables |= file_gaps.tables
+            gaps.ids |= file_gaps.ids
+            if result is not None:
+                parsed.append(result)
+        except Exception as e:  # noqa: BLE001 - whatever happens, one line, never a traceback
+            problems.append(_internal(rel, None, e))
+            gaps.tables.update(tables.values())
     if not parsed:
-        return None, problems
+        return None, _cap(problems)
     course = Course(root=root, title=S.Text(id="Kesejahteraan Sosial", en="Social Welfare"))
     _collect(course, parsed, problems)
-    _check_references(course, problems)
-    return (course if not problems else None), problems
+    _check_references(course, problems, gaps)
+    problems = _cap(problems)
+    return (course if not any(p.is_error for p in problems) else None), problems
+
+
+def _internal(rel: str, item: str | None, e: BaseException) -> Problem:
+    return Problem(
+        rel, item, None,
+        f"could not be checked ({type(e).__name__}: {_clip(str(e), 120)}) — look for an unusual value here, "
+        "and please report it",
+    )
 
 
 _TABLES = {
@@ -316,104 +689,183 @@ _TABLES = {
 _NAMESPACE = {"definitions": "facts", "lists": "facts", "role_lists": "facts"}
 
 
-def _collect(course: Course, parsed: list[tuple[str, Any]], problems: list[Problem]) -> None:
+def _collect(course: Course, parsed: list[_Parsed], problems: list[Problem]) -> None:
     seen: dict[str, str] = {}  # ids are unique within a namespace, so any id can be linked to
-    for rel, model in parsed:
-        if isinstance(model, S.CourseFile):
-            course.title = model.title
-        for attr, table in _TABLES.items():
-            for item in getattr(model, attr, None) or []:
+    for p in parsed:
+        if p.title is not None:
+            course.title = p.title
+        for attr, items in p.items.items():
+            table = _TABLES[attr]
+            for item in items:
                 key = f"{_NAMESPACE.get(table, table)}:{item.id}"
                 if key in seen:
                     problems.append(
-                        Problem(rel, item.id, "id", f"duplicate id, already used in {seen[key]} — rename one of them")
+                        Problem(p.rel, item.id, "id", f"duplicate id, already used in {seen[key]} — rename one of them")
                     )
                     continue
-                seen[key] = rel
+                seen[key] = p.rel
                 getattr(course, table)[item.id] = item
-                course.files[key] = rel
+                course.files[key] = p.rel
 
 
-def _check_references(c: Course, problems: list[Problem]) -> None:
-    def ref(rel: str, item: str, fld: str, value: str | None, table: dict, kind: str) -> None:
+# Where each kind of id is declared (named in "unknown id" messages).
+_DECLARED_IN = {
+    "chapters": "content/course.yaml",
+    "sources": "content/sources.yaml",
+    "authors": "content/authors.yaml",
+    "misconceptions": "content/misconceptions.yaml",
+    "definitions": "content/definitions.yaml",
+    "facts": "content/definitions.yaml, content/lists.yaml or the role lists in content/roles.yaml",
+    "roles": "content/roles.yaml",
+    "role_lists": "content/roles.yaml (role_lists)",
+    "glossary": "glossary/terms.yaml",
+}
+
+
+def _suggest(value: str, known: Iterable[str], where: str) -> str:
+    """' — did you mean …?' with the nearest existing ids; when none is close, the existing ids
+    themselves (a short table) or the three least far ones and where ids are declared."""
+    known = sorted(known)
+    if not isinstance(value, str) or len(value) > 200:
+        return f" — use an id declared in {where}"
+    near = difflib.get_close_matches(value, known, n=2, cutoff=0.7)
+    if near:
+        return f" — did you mean {' or '.join(repr(n) for n in near)}?"
+    if not known:
+        return f" — declare it in {where} first"
+    if len(known) <= 8:
+        return f" — use one of {', '.join(repr(k) for k in known)}"
+    near = difflib.get_close_matches(value, known, n=3, cutoff=0.0)
+    return f" — the nearest existing ids are {', '.join(repr(n) for n in near)}; or declare it in {where}"
+
+
+def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = None) -> None:
+    """Every reference between items, on every item that parsed; plus warnings for content the
+    engine would ignore. A reference into a file that failed to load is not reported (its own
+    problem is), so one broken file never floods the output with follow-on 'unknown id' lines."""
+    gaps = gaps or _Gaps()
+
+    def ref(rel: str, item: str, fld: str, value: str | None, table: dict, kind: str, name: str) -> None:
         if value is None or value in table:
             return
-        near = difflib.get_close_matches(value, list(table), n=2, cutoff=0.7)
-        hint = f" — did you mean {' or '.join(repr(n) for n in near)}?" if near else f" — add it to the {kind} file"
-        problems.append(Problem(rel, item, fld, f"unknown {kind} id {value!r}{hint}"))
+        tables = ("definitions", "lists", "role_lists") if name == "facts" else (name,)
+        if any(gaps.covers(t, value) for t in tables):
+            return
+        hint = _suggest(value, table, _DECLARED_IN.get(name, "its file"))
+        problems.append(Problem(rel, item, fld, f"unknown {kind} id {_label(value)}{hint}"))
 
     def cite(rel: str, item: str, fld: str, ct: S.Citation | None) -> None:
         if ct:
-            ref(rel, item, f"{fld}.author", ct.author, c.authors, "author")
-            ref(rel, item, f"{fld}.via", ct.via, c.sources, "source")
+            ref(rel, item, f"{fld}.author", ct.author, c.authors, "author", "authors")
+            ref(rel, item, f"{fld}.via", ct.via, c.sources, "source", "sources")
 
     practicable = {**c.definitions, **c.lists, **c.role_lists}
-    for d in c.definitions.values():
-        rel = c.file_of("definitions", d.id)
-        ref(rel, d.id, "chapter", d.chapter, c.chapters, "chapter")
+    all_roles = {e.role: rl.id for rl in c.role_lists.values() for e in rl.entries}
+
+    def guarded(table: str, check) -> None:
+        for item in list(getattr(c, table).values()):
+            rel = c.file_of(table, item.id)
+            try:
+                check(rel, item)
+            except Exception as e:  # noqa: BLE001 - one line per problem, never a traceback
+                problems.append(_internal(rel, item.id, e))
+
+    def definition(rel, d):
+        ref(rel, d.id, "chapter", d.chapter, c.chapters, "chapter", "chapters")
         cite(rel, d.id, "cite", d.cite)
-    for lst in c.lists.values():
-        rel = c.file_of("lists", lst.id)
-        ref(rel, lst.id, "chapter", lst.chapter, c.chapters, "chapter")
+
+    def enumerated(rel, lst):
+        ref(rel, lst.id, "chapter", lst.chapter, c.chapters, "chapter", "chapters")
         cite(rel, lst.id, "cite", lst.cite)
-    for rl in c.role_lists.values():
-        rel = c.file_of("role_lists", rl.id)
+
+    def role_list(rel, rl):
         cite(rel, rl.id, "cite", rl.cite)
         for i, e in enumerate(rl.entries):
-            ref(rel, rl.id, f"entries[{i}].role", e.role, c.roles, "role")
-    for t in c.glossary.values():
-        rel = c.file_of("glossary", t.id)
-        ref(rel, t.id, "chapter", t.chapter, c.chapters, "chapter")
+            ref(rel, rl.id, f"entries[{i}].role", e.role, c.roles, "role", "roles")
+
+    def term(rel, t):
+        ref(rel, t.id, "chapter", t.chapter, c.chapters, "chapter", "chapters")
         cite(rel, t.id, "cite", t.cite)
         for i, r in enumerate(t.related):
-            ref(rel, t.id, f"related[{i}]", r, c.glossary, "glossary term")
-    for a in c.activities.values():
-        rel = c.file_of("activities", a.id)
-        ref(rel, a.id, "chapter", a.chapter, c.chapters, "chapter")
+            ref(rel, t.id, f"related[{i}]", r, c.glossary, "glossary term", "glossary")
+
+    def activity(rel, a):
+        ref(rel, a.id, "chapter", a.chapter, c.chapters, "chapter", "chapters")
         for i, p in enumerate(a.practises):
-            ref(rel, a.id, f"practises[{i}]", p, practicable, "definition or list")
+            ref(rel, a.id, f"practises[{i}]", p, practicable, "definition or list", "facts")
         for i, p in enumerate(a.cites):
-            ref(rel, a.id, f"cites[{i}]", p, practicable, "definition or list")
+            ref(rel, a.id, f"cites[{i}]", p, practicable, "definition or list", "facts")
         if a.type == "choice":
             for i, o in enumerate(a.options):
-                ref(rel, a.id, f"options[{i}].misconception", o.misconception, c.misconceptions, "misconception")
+                ref(rel, a.id, f"options[{i}].misconception", o.misconception, c.misconceptions,
+                    "misconception", "misconceptions")
         elif a.type == "matching":
             for i, p in enumerate(a.pairs):
-                ref(rel, a.id, f"pairs[{i}].definition", p.definition, c.definitions, "definition")
+                ref(rel, a.id, f"pairs[{i}].definition", p.definition, c.definitions, "definition", "definitions")
                 if p.show == "quote" and p.definition in c.definitions and not c.definitions[p.definition].quote:
                     problems.append(Problem(rel, a.id, f"pairs[{i}].show", "that definition has no quote — use summary"))
             for i, d in enumerate(a.distractors):
-                ref(rel, a.id, f"distractors[{i}]", d, c.authors, "author")
+                ref(rel, a.id, f"distractors[{i}]", d, c.authors, "author", "authors")
         elif a.type == "vignette":
-            ref(rel, a.id, "role_list", a.role_list, c.role_lists, "role list")
-            for list_id, fit in a.fits.items():
-                ref(rel, a.id, f"fits.{list_id}", list_id, c.role_lists, "role list")
-                if list_id not in c.role_lists:
-                    continue
-                allowed = {e.role for e in c.role_lists[list_id].entries}
-                for kind_ in ("best", "acceptable"):
-                    for i, r in enumerate(getattr(fit, kind_)):
-                        if r not in allowed:
-                            problems.append(
-                                Problem(
-                                    rel, a.id, f"fits.{list_id}.{kind_}[{i}]",
-                                    f"role {r!r} is not in role list {list_id!r} — use one of {sorted(allowed)}",
-                                )
-                            )
-                for r in fit.why:
-                    if r not in allowed and r not in fit.best + fit.acceptable:  # those are reported above
+            vignette(rel, a)
+
+    def vignette(rel, a):
+        ref(rel, a.id, "role_list", a.role_list, c.role_lists, "role list", "role_lists")
+        for list_id, fit in a.fits.items():
+            ref(rel, a.id, f"fits.{list_id}", list_id, c.role_lists, "role list", "role_lists")
+            if list_id not in c.role_lists:
+                continue
+            allowed = [e.role for e in c.role_lists[list_id].entries]
+            for kind_ in ("best", "acceptable"):
+                for i, r in enumerate(getattr(fit, kind_)):
+                    if r not in allowed:
                         problems.append(
-                            Problem(rel, a.id, f"fits.{list_id}.why.{r}", f"role {r!r} is not in role list {list_id!r}")
+                            Problem(
+                                rel, a.id, f"fits.{list_id}.{kind_}[{i}]",
+                                f"role {_label(r)} is not in role list {list_id!r}"
+                                + _suggest(r, allowed, f"role list {list_id!r}"),
+                            )
                         )
+            keyed = set(fit.best) | set(fit.acceptable)
+            for r in fit.why:
+                if r in keyed:
+                    continue  # shown as feedback (or reported above when not in the list)
+                fld = f"fits.{list_id}.why.{r}"
+                if r in allowed:
+                    what = (f"rationale for {r!r}, which is neither best nor acceptable here, is never shown "
+                            "(learners who pick it see the role's own definition) — add the role to best or "
+                            "acceptable, or remove the rationale")
+                elif r in all_roles:
+                    what = (f"rationale for role {r!r}, which is not in role list {list_id!r} (it is in "
+                            f"{all_roles[r]!r}), is never shown — remove it")
+                else:
+                    what = (f"rationale for role {_label(r)}, which is in no role list, is never shown — "
+                            "remove it or fix the id"
+                            + _suggest(r, allowed, f"role list {list_id!r}").replace(" — ", "; ", 1))
+                problems.append(Problem(rel, a.id, fld, what, severity="warning"))
+        if "role_lists" not in gaps.tables:
             missing = [rl for rl in c.role_lists if rl not in a.fits]
             if missing:
                 problems.append(
                     Problem(rel, a.id, "fits", f"no answer key for role list {missing[0]!r} — add fits.{missing[0]}")
                 )
-            all_roles = {e.role for rl in c.role_lists.values() for e in rl.entries}
-            for i, rd in enumerate(a.readings):
-                for j, r in enumerate(rd.roles):
-                    ref(rel, a.id, f"readings[{i}].roles[{j}]", r, {k: 1 for k in all_roles}, "role")
+        for i, rd in enumerate(a.readings):
+            for j, r in enumerate(rd.roles):
+                ref(rel, a.id, f"readings[{i}].roles[{j}]", r, all_roles, "role (in any role list)", "roles")
+        if a.readings and not a.discussion:
+            problems.append(
+                Problem(
+                    rel, a.id, "readings",
+                    "readings are only shown for discussion cases — set discussion: true or remove them",
+                    severity="warning",
+                )
+            )
+
+    guarded("definitions", definition)
+    guarded("lists", enumerated)
+    guarded("role_lists", role_list)
+    guarded("glossary", term)
+    guarded("activities", activity)
 
 
 # --------------------------------------------------------------------------- cache and CLI
@@ -427,35 +879,95 @@ def _stamp(root: Path) -> tuple:
 
 
 def load_course(root: Path | str | None = None) -> Course:
-    """The validated course; cached until a content file changes. Raises ContentError."""
-    root = Path(root).resolve() if root else ROOT
+    """The validated course (``root``, else ``$KESOS_ROOT``, else this checkout); cached until a
+    content file changes. Raises ContentError when there is an error (warnings do not raise)."""
+    root = Path(root).resolve() if root else _default_root()
     stamp = _stamp(root)
     hit = _cache.get(root)
     if hit and hit[0] == stamp:
         return hit[1]
     course, problems = parse(root)
-    if problems or course is None:
+    if course is None:
         raise ContentError(problems or [Problem(str(root), None, None, "no content found")])
     _cache[root] = (stamp, course)
     return course
 
 
+# --------------------------------------------------------------------------- notebooks
+
+
+class ProblemsView:
+    """What a notebook cell shows instead of a traceback when the content is broken: a heading
+    in the notebook's language and the one-line problems, escaped (``_repr_html_``), or as plain
+    text (``repr``). Used by ``kesos.show``, ``kesos.quiz`` and every figure."""
+
+    def __init__(self, problems: list[Problem] | list[str], lang: str | None = None):
+        from kesos.i18n import get_language
+
+        self.lang = lang or get_language()
+        self.lines = [str(p) for p in problems] or ["?"]
+
+    @property
+    def heading(self) -> str:
+        from kesos.i18n import t
+
+        return t("content_error_title", self.lang)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(f"<li><code>{html.escape(line, quote=True)}</code></li>" for line in self.lines)
+        return (
+            '<div class="kesos-content-error" role="alert" style="border-left:4px solid #b3261e;'
+            'padding:4px 12px"><p><strong>✗ ' + html.escape(self.heading, quote=True) + f"</strong></p><ul>{items}</ul></div>"
+        )
+
+    @property
+    def value(self) -> str:
+        """The HTML, as on an ``ipywidgets.HTML`` (code written for the widgets reads ``.value``)."""
+        return self._repr_html_()
+
+    def __repr__(self) -> str:
+        return "\n".join(["✗ " + self.heading, *(f"- {line}" for line in self.lines)])
+
+
+def problems_view(problems: list[Problem] | list[str] | ContentError, lang: str | None = None) -> ProblemsView:
+    """The broken-content display for a notebook (see :class:`ProblemsView`)."""
+    if isinstance(problems, ContentError):
+        problems = problems.problems or [str(problems)]
+    return ProblemsView(list(problems), lang)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``kesos validate``: every problem, one line each; exit 1 when there is an error (or, with
+    ``--strict``, a warning). Never a traceback."""
     import argparse
 
     ap = argparse.ArgumentParser(prog="kesos validate", description="Check all course content.")
     ap.add_argument("--root", default=os.environ.get("KESOS_ROOT"), help="course folder (default: this checkout)")
+    ap.add_argument("--strict", action="store_true", help="also exit 1 when there are only warnings")
     args = ap.parse_args(argv)
-    course, problems = parse(args.root)
-    if problems:
-        for p in problems:
-            print(p)
-        n = len(problems)
-        print(f"\n{n} problem{'s' if n != 1 else ''} found.", file=sys.stderr)
+    try:
+        course, problems = parse(args.root)
+    except Exception as e:  # noqa: BLE001 - last resort: still one line, never a traceback
+        print(_internal(str(args.root or ROOT), None, e))
         return 1
-    assert course is not None
+    for p in problems:
+        print(p)
+    n_err = sum(p.is_error for p in problems)
+    n_warn = len(problems) - n_err
+    if problems:
+        parts = []
+        if n_err:
+            parts.append(f"{n_err} problem{'s' if n_err != 1 else ''} found")
+        if n_warn:
+            parts.append(f"{n_warn} warning{'s' if n_warn != 1 else ''}")
+        print("\n" + ", ".join(parts) + ".", file=sys.stderr)
+    if course is None or n_err:
+        return 1
     print(
         f"OK: {len(course.activities)} activities, {len(course.definitions)} definitions, "
         f"{len(course.lists)} lists, {len(course.role_lists)} role lists, {len(course.glossary)} glossary terms."
+        + (f" {n_warn} warning{'s' if n_warn != 1 else ''}: the engine ignores what they name." if n_warn else "")
     )
-    return 0
+    return 1 if (args.strict and n_warn) else 0

@@ -3,13 +3,20 @@
 One call each in a notebook (``kesos.figures.views_table()``). Tables are pandas DataFrames (shown
 as HTML, escaped by pandas); diagrams are returned as :class:`SVGFigure` objects with real text,
 so they scale, print and can be searched. pandas and matplotlib are imported here only.
+
+When the content is broken (or an id is unknown), every function returns the one-line problems
+(:func:`kesos.content.problems_view`) instead of raising, so a notebook never shows a traceback.
+Every text from the content is escaped wherever it reaches HTML (cells, index, caption).
 """
 from __future__ import annotations
 
+import functools
+import html
+import inspect
 import io
 import math
 
-from kesos.content import load_course
+from kesos.content import ContentError, UnknownItemError, load_course, problems_view
 from kesos.i18n import get_language, t
 
 VIEWS = ("condition", "system", "discipline")
@@ -52,14 +59,16 @@ def _table(df, caption: str | None = None):
                 styler = (
                     pd.DataFrame(self).style.format(escape="html")
                     .format_index(escape="html", axis=0).format_index(escape="html", axis=1)
-                    .set_properties(**{"text-align": "left", "vertical-align": "top"})
-                    .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
+                    # table-wide styles, not set_properties: that fails on a repeated row label
+                    .set_table_styles([{"selector": "td", "props": [("text-align", "left"),
+                                                                    ("vertical-align", "top")]},
+                                       {"selector": "th", "props": [("text-align", "left")]},
                                        {"selector": "caption", "props": [("caption-side", "top"),
                                                                          ("font-weight", "bold"),
                                                                          ("text-align", "left")]}])
                 )
                 if getattr(self, "caption", None):
-                    styler = styler.set_caption(self.caption)
+                    styler = styler.set_caption(html.escape(str(self.caption), quote=True))
                 return styler.to_html()
 
         _TABLE_CLASS.append(Table)
@@ -72,6 +81,37 @@ def _lang(lang: str | None) -> str:
     return lang or get_language()
 
 
+def _shows_problems(fn):
+    """Broken content or an unknown id: return the one-line problems in the notebook's language
+    (an object with ``_repr_html_``) instead of raising into the notebook cell."""
+    sig = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (ContentError, UnknownItemError) as e:
+            try:
+                lang = sig.bind(*args, **kwargs).arguments.get("lang")
+            except TypeError:
+                lang = None
+            lang = lang if lang in ("id", "en") else None
+            return problems_view(e if isinstance(e, ContentError) else [str(e)], _lang(lang))
+
+    return wrapper
+
+
+def _item(course, table: str, item_id: str, kind: str):
+    """``course.<table>[item_id]``, or UnknownItemError naming the nearest ids."""
+    import difflib
+
+    items = getattr(course, table)
+    if item_id not in items:
+        raise UnknownItemError(kind, str(item_id), difflib.get_close_matches(str(item_id), list(items), n=3, cutoff=0.5))
+    return items[item_id]
+
+
+@_shows_problems
 def views_table(lang: str | None = None):
     """The three views of social welfare, with the definitions that take each view."""
     import pandas as pd
@@ -92,13 +132,14 @@ def views_table(lang: str | None = None):
     return _table(pd.DataFrame(rows).set_index([t("col_view", lang), t("col_source", lang)]))
 
 
+@_shows_problems
 def list_table(list_id: str, lang: str | None = None):
     """The entries of one enumerated list from the chapter, numbered, with their explanation."""
     import pandas as pd
 
     lang = _lang(lang)
     course = load_course()
-    lst = course.lists[list_id]
+    lst = _item(course, "lists", list_id, "list")
     rows = [
         {
             t("col_item", lang): e.label.get(lang),
@@ -113,6 +154,7 @@ def list_table(list_id: str, lang: str | None = None):
     return _table(df, caption)
 
 
+@_shows_problems
 def definitions_table(ids: list[str], lang: str | None = None):
     """Several definitions side by side: who, cited through what, and what it says."""
     import pandas as pd
@@ -121,7 +163,7 @@ def definitions_table(ids: list[str], lang: str | None = None):
     course = load_course()
     rows = []
     for def_id in ids:
-        d = course.definitions[def_id]
+        d = _item(course, "definitions", def_id, "definition")
         rows.append(
             {
                 t("col_source", lang): course.cite(d.cite, lang),
@@ -132,6 +174,7 @@ def definitions_table(ids: list[str], lang: str | None = None):
     return _table(pd.DataFrame(rows).set_index(t("col_source", lang)))
 
 
+@_shows_problems
 def roles_matrix(lang: str | None = None):
     """Which roles each of the three role lists names; the last column counts them."""
     import pandas as pd
@@ -159,6 +202,7 @@ def roles_matrix(lang: str | None = None):
     return _table(df.sort_values(t("col_lists", lang), ascending=False, kind="stable"))
 
 
+@_shows_problems
 def stages_cycle(lang: str | None = None) -> SVGFigure:
     """Siporin's six stages of intervention drawn as a cycle (termination may lead to a new intake)."""
     import matplotlib
@@ -168,7 +212,7 @@ def stages_cycle(lang: str | None = None) -> SVGFigure:
 
     lang = _lang(lang)
     course = load_course()
-    stages = course.lists["list-siporin-stages"]
+    stages = _item(course, "lists", "list-siporin-stages", "list")
     labels = [e.label.get(lang) for e in stages.entries]
     n = len(labels)
     fig = Figure(figsize=(7.5, 7.5))
@@ -183,7 +227,7 @@ def stages_cycle(lang: str | None = None) -> SVGFigure:
         x, y = math.cos(angle), math.sin(angle)
         pts.append((x, y))
         ax.text(
-            x, y, f"{i + 1}\n" + _wrap(label, 18), ha="center", va="center", fontsize=11,
+            x, y, f"{i + 1}\n" + _wrap(label, 18), ha="center", va="center", fontsize=11, parse_math=False,
             bbox=dict(boxstyle="round,pad=0.5", facecolor="#e8f0fe", edgecolor="#1a4fa0", linewidth=1.5),
             color="#111111",
         )
@@ -198,7 +242,7 @@ def stages_cycle(lang: str | None = None) -> SVGFigure:
             )
         )
     title = f"{stages.title.get(lang)} — {course.cite(stages.cite, lang)}"
-    ax.text(0, 0, _wrap(title, 26), ha="center", va="center", fontsize=10, color="#333333")
+    ax.text(0, 0, _wrap(title, 26), ha="center", va="center", fontsize=10, color="#333333", parse_math=False)
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(buf, format="svg", bbox_inches="tight")

@@ -522,6 +522,7 @@ class ProgressStore:
         self._memory_only: set[str] = set()  # pending uids not even in a spill file
         self._reason: str | None = None
         self._message: str | None = None
+        self._detail = ""  # the error text behind _reason (for the warning line)
         self._problem: str | None = None  # current warned-about problem (dedupes warnings)
         self._learner: str | None = None
         self._saved_listeners: list[Callable[[list[str]], None]] = []
@@ -814,9 +815,11 @@ class ProgressStore:
                 "to a spill file; it is kept in memory only and saving will be retried.",
             )
         else:
+            detail = self._detail
             self._warn(
                 f"spill:{self._reason}:{where}",
-                f"kesos: could not save your answer to {self._where()} yet ({self._reason}); "
+                f"kesos: could not save your answer to {self._where()} yet ({self._reason}"
+                f"{': ' + detail if detail and detail != self._reason else ''}); "
                 f"it is kept in {where} and will be saved automatically.",
             )
         self._schedule_retry()
@@ -975,7 +978,7 @@ class ProgressStore:
 
     def _fail(self, reason: str, detail: str) -> None:
         self._set_reason(reason)
-        self._last_detail = detail
+        self._detail = " ".join(detail.split())[:200]
 
     def _connect(self, wait: float, read_only: bool = False) -> sqlite3.Connection:
         assert self.path is not None

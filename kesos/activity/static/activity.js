@@ -265,8 +265,10 @@ function draggable(el, { label, onMove, onDrop, onEnd }) {
     e.preventDefault();
     const start = { x: e.clientX, y: e.clientY };
     let ghost = null;
-    el.setPointerCapture(e.pointerId);
+    // listen on the window, not the element: reordering moves the element in the DOM,
+    // which would drop a pointer capture
     const move = (ev) => {
+      if (ev.pointerId !== e.pointerId) return;
       if (!ghost && Math.hypot(ev.clientX - start.x, ev.clientY - start.y) < 4) return;
       if (!ghost) {
         ghost = h("div", { class: "kesos-ghost", "aria-hidden": "true", text: label() });
@@ -278,9 +280,10 @@ function draggable(el, { label, onMove, onDrop, onEnd }) {
       if (onMove) onMove(ev);
     };
     const up = (ev) => {
-      el.removeEventListener("pointermove", move);
-      el.removeEventListener("pointerup", up);
-      el.removeEventListener("pointercancel", up);
+      if (ev.pointerId !== e.pointerId) return;
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
       el.classList.remove("kesos-dragging");
       if (ghost) {
         ghost.remove();
@@ -288,9 +291,9 @@ function draggable(el, { label, onMove, onDrop, onEnd }) {
       }
       if (onEnd) onEnd(!!ghost);
     };
-    el.addEventListener("pointermove", move);
-    el.addEventListener("pointerup", up);
-    el.addEventListener("pointercancel", up);
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
   });
 }
 
@@ -429,13 +432,15 @@ registerType("ordering", (ctx) => {
     draggable(li, {
       label: () => texts[id],
       onMove(ev) {
-        // live reorder: the dragged line takes the place of the line under the pointer
-        const over = document.elementFromPoint(ev.clientX, ev.clientY);
-        const target = over && over.closest(".kesos-order-item");
-        if (!target || target === li || !list.contains(target)) return;
-        const to = order.indexOf(target.getAttribute("data-entry"));
-        const from = order.indexOf(id);
-        order.splice(from, 1);
+        // live reorder: the line goes before the first other line whose middle is below the pointer
+        let to = 0;
+        for (const other of order) {
+          if (other === id) continue;
+          const r = items[other].getBoundingClientRect();
+          if (ev.clientY > r.top + r.height / 2) to += 1;
+        }
+        if (to === order.indexOf(id)) return;
+        order.splice(order.indexOf(id), 1);
         order.splice(to, 0, id);
         selected = id;
         ctx.changed();
