@@ -334,3 +334,4 @@ def test_participant_page_speaks_indonesian_and_english(server, fac):
     assert p.state("en").json()["activity"]["title"] == act.title.get("en")
     page = p.client.get("/?lang=en").text
     assert 'lang="en"' in page and "Session code" in page and "Kode sesi" in page  # both, for the toggle
+    assert f'"code": "{s.code}"' in p.client.get(f"/j/{s.code}").text  # the QR code's link fills in the code

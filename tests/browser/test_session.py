@@ -36,8 +36,19 @@ def vignette(role, conf="sure", why="reason"):
     return {"role_list": "huda2009", "roles": [role], "none_fits": False, "confidence": conf, "justification": why}
 
 
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core (WCAG 2 A/AA) violations on the participant page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]},
+                                       "resultTypes": ["violations"]})
+    return [f"{v['id']} ({v['impact']}): {v.get('help')}" for v in results.response.get("violations", [])
+            if v.get("impact") in ("serious", "critical")]
+
+
 def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright_instance, session_server):
-    """Join by code on a phone, answer the vignette (role, confidence, reason), then see feedback, key and readings."""
+    """Join by code on a phone, answer the vignette (role, confidence, reason), then see feedback, key
+    and readings; no serious accessibility violations (axe-core) on the way."""
     fac = session_server.facilitator()
     s = fac.create([CASE], lang="en", title="Workshop")
     s.open(CASE)
@@ -61,6 +72,7 @@ def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright
             page.get_by_role("button", name="Send answer").click()
             expect(page.locator(".kesos-feedback")).to_contain_text("Answer sent")
             harness.screenshot(page, "session-phone-answer", full_page=False)
+            assert axe_violations(page) == []
             assert s.counts()["n"] == 2
             page.reload()  # keeps identity and answer
             expect(page.locator(".kesos-feedback")).to_contain_text("Answer sent")
@@ -73,6 +85,7 @@ def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright
             expect(page.locator("#reveal")).to_contain_text("Broker")
             expect(page.locator("#answered .kesos-result")).to_be_visible()
             harness.screenshot(page, "session-phone-reveal", full_page=False)
+            assert axe_violations(page) == []
             assert "<b>" not in page.locator("#answered").inner_html().replace("&lt;b&gt;", "")
         assert not [e for e in errors if "favicon" not in e]
     finally:
