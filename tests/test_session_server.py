@@ -335,3 +335,11 @@ def test_participant_page_speaks_indonesian_and_english(server, fac):
     page = p.client.get("/?lang=en").text
     assert 'lang="en"' in page and "Session code" in page and "Kode sesi" in page  # both, for the toggle
     assert f'"code": "{s.code}"' in p.client.get(f"/j/{s.code}").text  # the QR code's link fills in the code
+
+
+def test_a_mistyped_activity_id_is_one_clear_line(fac):
+    """Creating a session with an unknown activity id names it and the nearest ids; nothing is created."""
+    with pytest.raises(FacilitatorError, match=r"unknown activity id 'c04-v12-rumah-singga'.*did you mean"):
+        fac.create(["c04-v12-rumah-singga"])
+    with pytest.raises(FacilitatorError, match="matching activity; sessions take"):
+        fac.create(["c01-match-authors"])
