@@ -50,7 +50,7 @@ def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright
     """Join by code on a phone, answer the vignette (role, confidence, reason), then see feedback, key
     and readings; no serious accessibility violations (axe-core) on the way."""
     fac = session_server.facilitator()
-    s = fac.create([CASE], lang="en", title="Workshop")
+    s = fac.create([CASE, "c01-midgley-view", "c01-essay-views"], lang="en", title="Workshop")
     s.open(CASE)
     other = Participant(session_server.url)
     other.join(s.code, "Budi")
@@ -87,6 +87,18 @@ def test_phone_participant_joins_answers_and_sees_the_reveal(browser, playwright
             harness.screenshot(page, "session-phone-reveal", full_page=False)
             assert axe_violations(page) == []
             assert "<b>" not in page.locator("#answered").inner_html().replace("&lt;b&gt;", "")
+            # the next activities: a choice question and a written answer, through the same component
+            s.open("c01-midgley-view")
+            expect(page.locator(".kesos-type-choice")).to_be_visible(timeout=10_000)
+            page.locator(".kesos-type-choice input").first.check()
+            page.get_by_role("button", name="Send answer").click()
+            expect(page.locator(".kesos-feedback")).to_contain_text("Answer sent")
+            s.open("c01-essay-views")
+            expect(page.locator(".kesos-text-answer")).to_be_visible(timeout=10_000)
+            page.locator(".kesos-text-answer").fill("Three views: condition, institution, discipline.")
+            page.get_by_role("button", name="Send answer").click()
+            expect(page.locator(".kesos-feedback")).to_contain_text("Answer sent")
+            assert s.counts("c01-midgley-view", 1)["n"] == 1 and s.counts("c01-essay-views", 1)["n"] == 1
         assert not [e for e in errors if "favicon" not in e]
     finally:
         ctx.close()
