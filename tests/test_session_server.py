@@ -343,3 +343,20 @@ def test_a_mistyped_activity_id_is_one_clear_line(fac):
         fac.create(["c04-v12-rumah-singga"])
     with pytest.raises(FacilitatorError, match="matching activity; sessions take"):
         fac.create(["c01-match-authors"])
+
+
+def test_control_panel_buttons_drive_the_session(server, fac):
+    """The notebook's button panel opens the chosen activity, locks, reveals and starts a new round."""
+    s = fac.create([CASE, CHOICE], lang="en")
+    panel = s.panel()
+    panel.pick.value = CHOICE
+    panel.buttons["open"].click()
+    assert s.state()["state"]["current"] == CHOICE and "open" in panel.status.value
+    panel.buttons["lock"].click()
+    assert s.state()["state"]["phase"] == "locked"
+    panel.buttons["reveal"].click()
+    assert s.state()["state"]["phase"] == "revealed"
+    panel.buttons["revote"].click()
+    assert s.state()["state"]["round"] == 2 and s.state()["state"]["phase"] == "open"
+    panel.buttons["timer"].click()
+    assert s.state()["state"]["deadline"]

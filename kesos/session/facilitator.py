@@ -326,6 +326,48 @@ class Session:
         threading.Thread(target=loop, daemon=True).start()
         return None
 
+    def panel(self):
+        """Buttons for the whole session (no cell editing): open each activity, timer, lock,
+        reveal, re-vote; the status line says what the room sees now."""
+        import ipywidgets as w
+
+        acts = self.state()["config"]["activities"]
+        status = w.HTML()
+        pick = w.Dropdown(options=acts, description="", layout=w.Layout(width="22em"))
+        buttons = {
+            "open": w.Button(description=t("session_btn_open", self.lang), button_style="primary"),
+            "timer": w.Button(description=t("session_btn_timer", self.lang)),
+            "lock": w.Button(description=t("session_btn_lock", self.lang)),
+            "reveal": w.Button(description=t("session_btn_reveal", self.lang), button_style="success"),
+            "revote": w.Button(description=t("session_btn_revote", self.lang)),
+        }
+
+        def show(st=None):
+            st = st or self.state()["state"]
+            status.value = (f"<b>{html.escape(self.code)}</b> · {html.escape(str(st['current'] or '—'))} · "
+                            f"{html.escape(t('session_round', self.lang, n=st['round']))} · {html.escape(st['phase'])}")
+
+        def act(name):
+            def run(_button):
+                try:
+                    if name == "open":
+                        show(self.open(pick.value))
+                    elif name == "timer":
+                        show(self.timer(60))
+                    else:
+                        show(getattr(self, name)())
+                except FacilitatorError as exc:
+                    status.value = html.escape(str(exc))
+            return run
+
+        for name, b in buttons.items():
+            b.on_click(act(name))
+        show()
+        box = w.VBox([w.HBox([pick, buttons["open"]]), w.HBox([buttons[k] for k in ("timer", "lock", "reveal", "revote")]),
+                      status])
+        box.buttons, box.pick, box.status = buttons, pick, status
+        return box
+
     def _live_line(self, c: dict, st: dict, hide: bool) -> str:
         """One line above the chart: code, round, phase and how many answered (live counts as text)."""
         e = html.escape
