@@ -41,3 +41,36 @@ def test_key_file_is_private(tmp_path, monkeypatch):
     key = server.load_or_create_key(path)
     assert len(key) >= 30 and path.stat().st_mode & 0o077 == 0
     assert server.load_or_create_key(path) == key
+
+
+def test_the_notebook_finds_a_server_started_from_the_command_line(tmp_path, monkeypatch):
+    """`kesos session serve --db FOLDER` announces itself; facilitator.start() then uses that server
+    (its key, its public URL) instead of starting another; the note is removed when it stops."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from kesos.session import facilitator
+
+    rt = tmp_path / "runtime.json"
+    monkeypatch.setenv("KESOS_SESSION_RUNTIME", str(rt))
+    monkeypatch.delenv("KESOS_SESSION_KEY", raising=False)
+    monkeypatch.delenv("KESOS_SESSION_URL", raising=False)
+    proc = subprocess.Popen([sys.executable, "-m", "kesos.session", "serve", "--port", "0", "--db", str(tmp_path / "w")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not rt.exists():
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        info = json.loads(rt.read_text())
+        room = facilitator.start(port=0)
+        assert room.process is None and room.url == info["url"]
+        assert room.create(["c01-midgley-view"]).code
+        room.stop()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(15)
+    assert not rt.exists()

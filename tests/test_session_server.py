@@ -292,7 +292,7 @@ def test_rate_limits_per_client_and_per_participant(request):
         s = fac.create([CHOICE])
         p = Participant(srv.url)
         p.join(s.code)
-        codes = [p.state().status_code for _ in range(8)]
+        codes = [p.state().status_code for _ in range(12)]
         assert codes[:5] == [200] * 5 and 429 in codes[5:]
         codes = [httpx.get(srv.url, trust_env=False).status_code for _ in range(40)]
         assert codes.count(429) >= 5

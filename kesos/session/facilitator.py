@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 
 from kesos.i18n import t
-from kesos.session.server import DEFAULT_PORT, key_file_for
+from kesos.session.server import DEFAULT_PORT, key_file_for, runtime_file
 from kesos.session.store import default_location
 
 CONF_ORDER = ("sure", "unsure", "guessing", "-")
@@ -112,6 +112,15 @@ def start(port: int = DEFAULT_PORT, lan: bool = False, db: str | None = None, la
         existing = _probe(os.environ["KESOS_SESSION_URL"], key_path)
         if existing:
             return existing
+    if db is None:  # a server started with `kesos session serve` (any --db): it says where it is
+        try:
+            info = json.loads(runtime_file().read_text())
+            existing = _probe(info["url"], Path(info["key_file"]))
+            if existing:
+                existing.public_url = info.get("public_url") or existing.url
+                return existing
+        except (OSError, ValueError, KeyError):
+            pass
     if port:
         existing = _probe(f"http://{host}:{port}/", key_path)
         if existing:

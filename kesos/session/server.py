@@ -93,6 +93,15 @@ def load_or_create_key(path: Path) -> str:
     return key
 
 
+def runtime_file() -> Path:
+    """Where a running server says where it is (so the facilitator notebook finds it)."""
+    env = os.environ.get("KESOS_SESSION_RUNTIME")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "kesos" / "session-server.json"
+
+
 def ui_strings(lang: str) -> dict[str, str]:
     return {k[len("session_"):]: v[lang] for k, v in catalog().items() if k.startswith("session_")}
 
@@ -367,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--participant-rate", type=float, nargs=2, default=(5, 20), metavar=("PER_S", "BURST"))
     ap.add_argument("--ready-file", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--no-runtime-file", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     location = args.db or default_location()
     app = make_app(location, lang=args.lang, ip_rate=tuple(args.ip_rate), pid_rate=tuple(args.participant_rate),
@@ -386,6 +396,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"facilitator key: {key_file_for(location)}", flush=True)
         if args.ready_file:
             Path(args.ready_file).write_text(json.dumps({"url": url, "pid": os.getpid()}))
+        rt = None if args.no_runtime_file else runtime_file()
+        if rt is not None:
+            rt.parent.mkdir(parents=True, exist_ok=True)
+            rt.write_text(json.dumps({"url": f"http://127.0.0.1:{port}/", "public_url": url,
+                                      "key_file": str(key_file_for(location)), "pid": os.getpid()}))
         svc = app.app_state["svc"]
 
         def purge():
@@ -407,6 +422,11 @@ def main(argv: list[str] | None = None) -> int:
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
         server.stop()
+        try:
+            if rt is not None and json.loads(rt.read_text()).get("pid") == os.getpid():
+                rt.unlink()
+        except (OSError, ValueError):
+            pass
         svc.store.close()
 
     import tornado.ioloop

@@ -28,7 +28,7 @@ class ServerProc:
         ready = folder / "ready.json"
         env = dict(os.environ, PYTHONPATH=str(REPO), KESOS_SESSION_KEY=KEY)
         cmd = [sys.executable, "-m", "kesos.session", "serve", "--port", str(self.port), "--db", self.db,
-               "--ready-file", str(ready), *self.extra]
+               "--ready-file", str(ready), "--no-runtime-file", *self.extra]
         self.log = folder / "log.txt"
         self.proc = subprocess.Popen(cmd, env=env, stdout=open(self.log, "w"), stderr=subprocess.STDOUT,
                                      start_new_session=True)
