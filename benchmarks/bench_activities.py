@@ -1,116 +1,194 @@
-"""Timing of the activities, in a warm process (content loaded and cached, modules imported).
+"""Figures of the activity component (issue 9), measured in one run and printed with their goals:
 
-Prints medians for:
-  * rendering one activity (``make_widget``)                       target <= 50 ms
-  * checking one answer (``kesos.checking.check``)                 target <= 1 ms
-  * ten multiple-choice questions: jupyterquiz ``display_quiz`` vs ``make_quiz`` (ratio)
+  * render one activity, kernel side (``make_widget``: public view + model)   goal <= 5 ms
+  * check + record + reply (``ActivityWidget.handle`` on a real progress file)   goal <= 10 ms
+  * the ES module and stylesheet together                                       goal <= 60 KB
+  * widget models per activity, per chapter (headless run, nbclient's state)     goal <= 3 on average
+  * chapter 04 headless execution / an empty notebook (same machine, same run)  goal <= 1.5x
+  * ten multiple-choice questions: jupyterquiz ``display_quiz`` vs ``kesos.quiz`` (Python side)
 
-Both sides of the comparison do their Python-side work only: jupyterquiz serialises the
-questions and reads its JavaScript/CSS templates (the quiz itself is built in the browser);
-kesos builds the widget models and their display bundle. IPython's ``display`` is stubbed.
-
-Usage: PYTHONPATH=. python benchmarks/bench_activities.py [--root COURSE] [--repeat N]
-(the real course when it validates, else the fixture course in tests/fixtures/minimal).
+Usage: PYTHONPATH=. python benchmarks/bench_activities.py [--repeat N] [--runs N] [--quick]
+(--quick skips the notebook executions). The JupyterLab figure is benchmarks/bench_lab.py.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+os.environ.setdefault("KESOS_PROGRESS_DB", str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
 
 from kesos import checking  # noqa: E402
-from kesos.content import ContentError, load_course  # noqa: E402
+from kesos.activity import make_quiz, make_widget  # noqa: E402
+from kesos.activity.view import to_front  # noqa: E402
+from kesos.activity.widget import STATIC  # noqa: E402
+from kesos.content import load_course  # noqa: E402
 from kesos.progress import ProgressStore  # noqa: E402
 
 
-def median_ms(fn, repeat: int, inner: int = 1) -> float:
+def median_ms(fn, repeat: int) -> float:
     fn()  # warm
     samples = []
     for _ in range(repeat):
         t = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t) / inner * 1000)
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
     return statistics.median(samples)
 
 
-def to_jupyterquiz(activity, lang: str) -> dict:
-    """One of our choice items in jupyterquiz's JSON question format."""
-    return {
-        "question": activity.prompt.get(lang),
-        "type": "many_choice" if activity.multiple else "multiple_choice",
-        "answers": [
-            {"answer": o.text.get(lang), "correct": o.correct, "feedback": o.feedback.get(lang)}
-            for o in activity.options
-        ],
-    }
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "OVER"
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--root", default=None, help="course folder (default: this checkout, else the fixture)")
-    ap.add_argument("--repeat", type=int, default=50)
-    args = ap.parse_args(argv)
-    try:
-        course = load_course(args.root or REPO)
-        where = args.root or "real course"
-    except ContentError as e:
-        print(f"(real course does not validate: {len(e.problems)} problem(s); using the fixture course)")
-        course = load_course(REPO / "tests" / "fixtures" / "minimal")
-        where = "fixture course"
-
-    from kesos.widgets import make_quiz, make_widget  # imports ipywidgets (warm from here on)
-
-    store = ProgressStore(":memory:")
+def kernel_side(course, repeat: int) -> None:
     acts = list(course.activities.values())
-    print(f"{where}: {len(acts)} activities; median of {args.repeat} runs each\n")
-
-    print("render one activity (make_widget), by type:")
-    render = {}
-    for kind in ("choice", "matching", "ordering", "classification", "vignette", "open"):
+    tmp = Path(tempfile.mkdtemp())
+    store = ProgressStore(tmp / "p.sqlite3")
+    print(f"real course: {len(acts)} activities; medians of {repeat} runs\n")
+    print("render one activity, kernel side (make_widget), by type:")
+    worst = 0.0
+    for kind in sorted({a.type for a in acts}):
         sample = [a for a in acts if a.type == kind][:5]
-        if not sample:
-            continue
         ms = statistics.median(
-            median_ms(lambda a=a: make_widget(a.id, lang="id", store=store, course=course), args.repeat)
+            median_ms(lambda a=a: make_widget(a.id, lang="id", store=store, course=course).close(), repeat)
             for a in sample
         )
-        render[kind] = ms
+        worst = max(worst, ms)
         print(f"  {kind:<15} {ms:7.2f} ms")
-    worst = max(render.values())
-    print(f"  worst type      {worst:7.2f} ms   (target <= 50 ms: {'OK' if worst <= 50 else 'OVER'})\n")
+    print(f"  worst type      {worst:7.2f} ms   (goal <= 5 ms: {verdict(worst <= 5)})\n")
 
-    print("check one answer (kesos.checking.check), keyed and wrong answers:")
-    answers = [(a, checking.keyed_answer(a, course, "id")) for a in acts]
-    answers += [(a, checking.wrong_answer(a, course, "id")) for a in acts]
-    per = median_ms(lambda: [checking.check(a, ans, "id", course) for a, ans in answers], args.repeat)
-    per_check = per / len(answers)
-    print(f"  per check       {per_check * 1000:7.1f} µs   (target <= 1 ms: {'OK' if per_check <= 1 else 'OVER'})\n")
+    print("check + record + reply (the browser's Check, handled in the kernel), by type:")
+    worst = 0.0
+    for kind in sorted({a.type for a in acts}):
+        a = next(x for x in acts if x.type == kind)
+        w = make_widget(a.id, lang="id", store=store, course=course)
+        w.send = lambda m: None
+        answers = [to_front(a, checking.wrong_answer(a, course, "id")), to_front(a, checking.keyed_answer(a, course, "id"))]
+        k = [0]
+
+        def one(w=w, answers=answers):
+            k[0] += 1
+            w.handle({"kind": "retry"})
+            w.handle({"kind": "check", "answer": answers[k[0] % 2]})
+
+        ms = median_ms(one, repeat)
+        worst = max(worst, ms)
+        print(f"  {kind:<15} {ms:7.2f} ms")
+        w.close()
+    print(f"  worst type      {worst:7.2f} ms   (goal <= 10 ms: {verdict(worst <= 10)})\n")
+    store.close()
+
+    size = sum((STATIC / f).stat().st_size for f in ("activity.js", "activity.css"))
+    print(f"activity.js + activity.css: {size / 1000:.1f} KB unminified   (goal <= 60 KB: {verdict(size <= 60_000)})\n")
 
     choice = [a for a in acts if a.type == "choice"]
     ten = (choice * 10)[:10]
     try:
         import jupyterquiz.dynamic.display as jqd
     except ImportError:
-        print("jupyterquiz is not installed: skipping the comparison (pip install jupyterquiz)")
-        return 0
-    captured = []
-    jqd.display = lambda *objs, **kw: captured.extend(objs)  # stub IPython display
-    questions = [to_jupyterquiz(a, "id") for a in ten]
-    jq = median_ms(lambda: jqd.display_quiz(questions), args.repeat)
-    ours = median_ms(
-        lambda: make_quiz([a.id for a in ten], lang="id", store=store, course=course)._repr_mimebundle_(),
-        args.repeat,
-    )
+        print("jupyterquiz is not installed: skipping that comparison")
+        return
+    jqd.display = lambda *objs, **kw: None  # stub IPython display
+    questions = [
+        {"question": a.prompt.get("id"), "type": "many_choice" if a.multiple else "multiple_choice",
+         "answers": [{"answer": o.text.get("id"), "correct": o.correct, "feedback": o.feedback.get("id")}
+                     for o in a.options]}
+        for a in ten
+    ]
+    jq = median_ms(lambda: jqd.display_quiz(questions), repeat)
+    store = ProgressStore(":memory:")
+    ours = median_ms(lambda: make_quiz([a.id for a in ten], lang="id", store=store, course=course)._repr_mimebundle_(), repeat)
     print("ten multiple-choice questions, Python-side display work:")
     print(f"  jupyterquiz display_quiz   {jq:7.2f} ms")
-    print(f"  kesos make_quiz            {ours:7.2f} ms")
-    print(f"  ratio kesos / jupyterquiz  {ours / jq:7.1f} x")
+    print(f"  kesos.quiz (one component) {ours:7.2f} ms")
+    print(f"  ratio kesos / jupyterquiz  {ours / jq:7.2f} x\n")
+
+
+def execute(path: Path | None, store_state: bool = True):
+    """Run a notebook headless (nbclient, fresh kernel); returns (seconds, widget models created)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4) if path else nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    t = time.perf_counter()
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=store_state,
+                            resources={"metadata": {"path": str(path.parent if path else REPO)}})
+    client.execute()
+    seconds = time.perf_counter() - t
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    return seconds, len(state)
+
+
+def count_activities(path: Path) -> int:
+    import ast
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    n = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "kesos":
+                if node.func.attr == "show":
+                    n += 1
+                elif node.func.attr == "quiz" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
+                    n += len(node.args[0].elts)
+    return n
+
+
+def notebooks(runs: int) -> None:
+    print("widget models per activity, per chapter (headless run; models in nbclient's widget state):")
+    total_models = total_acts = 0
+    for path in sorted((REPO / "notebooks" / "en").glob("*.ipynb")):
+        n = count_activities(path)
+        _, models = execute(path)
+        total_models += models
+        total_acts += n
+        per = f"{models / n:5.2f}" if n else "    -"
+        print(f"  {path.stem:<22} {n:3d} activities  {models:4d} models  {per} per activity")
+    avg = total_models / total_acts
+    print(f"  course (en)            {total_acts:3d} activities  {total_models:4d} models  {avg:5.2f} per activity"
+          f"   (goal <= 3: {verdict(avg <= 3)})\n")
+
+    import nbformat
+
+    ch04 = REPO / "notebooks" / "en" / "04_roles.ipynb"
+    base = Path(tempfile.mkdtemp()) / "imports.ipynb"  # what every chapter pays before its first activity
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import kesos\nkesos.setup('en')\nkesos.activity.current_course()\nimport kesos.activity.widget")]), base)
+    empty, imports, chapter = [], [], []
+    for _ in range(runs):  # interleaved, so load on the machine hits all three alike
+        empty.append(execute(None)[0])
+        imports.append(execute(base)[0])
+        chapter.append(execute(ch04)[0])
+    e, i, c = (statistics.median(x) for x in (empty, imports, chapter))
+    print(f"headless execution (nbclient, fresh kernel each; median of {runs}, interleaved):")
+    print(f"  empty notebook                              {e:6.2f} s")
+    print(f"  import kesos + load the course + component  {i:6.2f} s   ({i / e:4.2f} x empty)")
+    print(f"  chapter 04 ({count_activities(ch04)} activities, figures, tables)   {c:6.2f} s")
+    print(f"  ratio chapter 04 / empty                    {c / e:6.2f} x   (goal <= 1.5x: {verdict(c / e <= 1.5)})")
+    print(f"  ratio chapter 04 / imports-and-course       {c / i:6.2f} x   (what the chapter's own cells add)")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--runs", type=int, default=3, help="headless executions per notebook for the ratio")
+    ap.add_argument("--quick", action="store_true", help="kernel-side figures only")
+    args = ap.parse_args(argv)
+    course = load_course(REPO)
+    kernel_side(course, args.repeat)
+    if not args.quick:
+        notebooks(args.runs)
     return 0
 
 

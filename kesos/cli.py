@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exam": ("kesos.study.commands:exam", "draw a mock exam paper (--seed) and print it or write it as HTML"),
     "weak": ("kesos.study.commands:weak", "write an Anki deck (.apkg) of the items you keep missing"),
     "lint": ("kesos.lint", "measure item-writing cues (length, absolute words, feedback, ...) and fail on thresholds"),
+    "session": ("kesos.session.cli", "run the group-session server: session serve [--port N] [--lan] [--db URL_OR_DIR]"),
 }
 
 

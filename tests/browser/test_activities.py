@@ -334,6 +334,7 @@ def test_drag_and_drop_ordering_and_matching(nb, course):
             target = act.locator(".kesos-order-item").nth(k)
             drag(page, act.locator(f".kesos-order-item[data-entry='{entry}']"), target, dy=-target.bounding_box()["height"] / 4)
             assert current_order(act)[k] == entry, current_order(act)
+            assert page.locator(".kesos-ghost").count() == 0, f"a drag ghost was left behind after {entry}"
         click_check(act)
         expect(feedback(act)).to_contain_text("Well done", timeout=TIMEOUT)
 

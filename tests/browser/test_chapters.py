@@ -1,6 +1,7 @@
 """Every course notebook (notebooks/id and notebooks/en) in a real JupyterLab (headless Chromium):
-it opens, runs from the Run menu, renders all its activities, shows no error or traceback, and
-leaves the browser console clean. A full-length screenshot of each is saved as
+it opens, runs from the Run menu, renders all its activities, shows no error or traceback,
+leaves the browser console clean, and axe-core finds no serious or critical accessibility
+violation inside its activities (WCAG 2.2 AA rules). A full-length screenshot of each is saved as
 ``<lang>-<notebook>.png`` (e.g. ``en-04_roles.png``) in test-artifacts/screenshots/.
 
 One JupyterLab serves the whole session (``lab_server``); after each notebook its kernels and
@@ -140,8 +141,30 @@ def test_notebook_runs_and_renders_its_activities(lab_server, alone, page, path)
     tracebacks = [e for e in harness.error_outputs(page) if "Traceback" in e]
     errors = page.evaluate(_ERROR_OUTPUTS_JS)
     shot = full_screenshot(page, f"{path.parent.name}-{path.stem}")
+    violations = axe_violations(page) if rendered else []
 
     assert rendered >= expected, f"{rel}: {rendered} activities rendered, {expected} shown (screenshot {shot})"
     assert not errors, f"{rel}: error outputs: {errors}"
     assert not tracebacks, f"{rel}: tracebacks on stderr: {tracebacks}"
     assert page.console_errors == [], f"{rel}: browser console errors: {page.console_errors}"
+    assert not violations, f"{rel}: accessibility violations inside activities: {violations}"
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core violations inside the activities (axe-playwright-python)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        context={"include": [[f"{harness.CURRENT_NOTEBOOK} .kesos-activity"]]},
+        options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]},
+    )
+    found = []
+    for v in results.response.get("violations", []):
+        if v.get("impact") in ("serious", "critical"):
+            targets = [", ".join(n.get("target", [])) for n in v.get("nodes", [])][:3]
+            found.append(f"{v['id']} ({v['impact']}): {v.get('help')} at {targets}")
+    return found
