@@ -258,6 +258,8 @@ def activity_html(course, activity, lang: str, number: str) -> str:
         body.append(f"<p>{esc(t('handout_why', lang))}:</p>" + _lines(4))
     elif kind == "open":
         body.append(_lines(max(6, 2 * len(activity.rubric))))
+    elif kind == "recall":
+        body.append(_lines(max(5, len(activity.elements) + 2)))
     body.append(_sources(course, activity, lang))
     return head + "".join(body) + "</section>"
 
@@ -316,11 +318,20 @@ def key_html(course, activity, lang: str, number: str) -> str:
         for rl_id in lists:
             fit = activity.fits[rl_id]
             out.append(f'<p><b>{esc(t("handout_role_list", lang))}: {esc(course.cite(course.role_lists[rl_id].cite, lang))}</b></p><ul>')
+            if fit.none_fits:
+                why_none = f'<div class="feedback">{esc(fit.why_none.get(lang))}</div>' if fit.why_none else ""
+                out.append(f'<li><span class="answer">{esc(t("handout_key_best", lang))}: '
+                           f'{esc(t("handout_none_fits", lang))}</span>{why_none}</li>')
             for label_key, roles in (("handout_key_best", fit.best), ("handout_key_acceptable", fit.acceptable)):
                 for r in roles:
                     cls = ' class="answer"' if (rl_id == keyed_list and r in keyed_roles) or label_key == "handout_key_best" else ""
                     out.append(f"<li><span{cls}>{esc(t(label_key, lang))}: {esc(checking.role_label(course, rl_id, r, lang))}</span>"
                                f'<div class="feedback">{esc(fit.why[r].get(lang))}</div></li>')
+            for r, why_not in fit.why_not.items():
+                out.append(f"<li>{esc(t('handout_key_why_not', lang))}: {esc(checking.role_label(course, rl_id, r, lang))}"
+                           f'<div class="feedback">{esc(why_not.get(lang))}</div></li>')
+            if fit.mode == "all_of":
+                out.append(f"<li>{esc(t('handout_key_all_of', lang))}</li>")
             out.append("</ul>")
         if activity.readings:
             out.append(f"<p><b>{esc(t('handout_key_readings', lang))}</b></p><ul>")
@@ -332,6 +343,10 @@ def key_html(course, activity, lang: str, number: str) -> str:
         out.append(f"<p><b>{esc(t('handout_key_model', lang))}</b></p>" + _markdown()(key.get("text", "")))
         out.append(f"<p><b>{esc(t('handout_key_rubric', lang))}</b></p><ul>"
                    + "".join(f"<li>{esc(r.get(lang))}</li>" for r in activity.rubric) + "</ul>")
+    elif kind == "recall":
+        out.append(f"<p><b>{esc(t('handout_key_model', lang))}</b></p>" + _markdown()(activity.model_answer.get(lang)))
+        out.append(f"<p><b>{esc(t('handout_key_elements', lang))}</b></p><ul>"
+                   + "".join(f"<li>{esc(e.label.get(lang))}</li>" for e in activity.elements) + "</ul>")
     out.append(_sources(course, activity, lang))
     return "".join(out) + "</section>"
 
