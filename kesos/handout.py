@@ -481,9 +481,24 @@ def use_system_chromium() -> str | None:
 
 
 class PdfPrinter:
-    """One headless Chromium (Playwright) that prints many HTML pages to A4 PDF."""
+    """One headless Chromium (Playwright) that prints many HTML pages to A4 PDF.
+
+    Playwright's sync API refuses to run where an asyncio loop is running (a Jupyter kernel,
+    or a process that ran notebooks), so every Playwright call happens in one worker thread of
+    its own (its objects must stay in the thread that made them)."""
 
     def __enter__(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kesos-pdf")
+        try:
+            self._worker.submit(self._start).result()
+        except BaseException:
+            self._worker.shutdown()
+            raise
+        return self
+
+    def _start(self) -> None:
         from playwright.sync_api import sync_playwright
 
         self._pw = sync_playwright().start()
@@ -497,9 +512,11 @@ class PdfPrinter:
             self._pw.stop()
             raise
         self._page = self._browser.new_page()
-        return self
 
     def print(self, page_html: str, out: Path) -> Path:
+        return self._worker.submit(self._print, page_html, out).result()
+
+    def _print(self, page_html: str, out: Path) -> Path:
         self._page.set_content(page_html, wait_until="load")
         self._page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=True,
                        display_header_footer=True, header_template="<span></span>",
@@ -507,9 +524,15 @@ class PdfPrinter:
                                        '<span class="pageNumber"></span> / <span class="totalPages"></span></div>')
         return out
 
-    def __exit__(self, *exc):
+    def _stop(self) -> None:
         self._browser.close()
         self._pw.stop()
+
+    def __exit__(self, *exc):
+        try:
+            self._worker.submit(self._stop).result()
+        finally:
+            self._worker.shutdown()
 
 
 # --------------------------------------------------------------------------- command line

@@ -202,3 +202,16 @@ def test_cli_writes_handout_and_key_as_html(tmp_path, capsys):
     assert names == ["04_roles_en.html", "04_roles_en_key.html"]
     assert "Answer key" in (tmp_path / "04_roles_en_key.html").read_text(encoding="utf-8")
     assert "wrote" in capsys.readouterr().out
+
+
+def test_pdf_printing_works_inside_a_running_event_loop(tmp_path):
+    """Printing works where an asyncio loop is running (a Jupyter kernel, or a process that ran
+    notebooks before): Playwright runs in a thread of its own."""
+    import asyncio
+
+    async def inside_a_loop():
+        with handout.PdfPrinter() as printer:
+            return printer.print("<h1>Uji</h1>", tmp_path / "loop.pdf")
+
+    out = asyncio.run(inside_a_loop())
+    assert "Uji" in pdf_text(out)
