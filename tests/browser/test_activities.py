@@ -321,6 +321,7 @@ def drag(page, source, target, dy: float = 0) -> None:
 
 def test_drag_and_drop_ordering_and_matching(nb, course):
     page = nb
+    page.set_viewport_size({"width": 1400, "height": 2400})  # source and target on screen together
     with harness.screenshot_on_failure(page, "drag"):
         # ordering: drag each entry to its place
         a = course.activity(IDS["ordering"])
@@ -341,17 +342,24 @@ def test_drag_and_drop_ordering_and_matching(nb, course):
         # matching: drag each name onto its definition
         a = course.activity(IDS["matching"])
         act = activity(page, "matching")
-        act.scroll_into_view_if_needed()
+        act.evaluate("e => e.scrollIntoView({block: 'start'})")
         retry(act)
         key = C.keyed_answer(a, course, LANG)
         for k, p in enumerate(a.pairs):
             row = act.locator(".kesos-row").nth(k)
-            row.scroll_into_view_if_needed()
             drag(page, act.locator(f".kesos-chip[data-choice='{key[p.definition]}']"), row)
             expect(row.locator("select")).to_have_value(key[p.definition])
         click_check(act)
         expect(feedback(act)).to_contain_text("Well done", timeout=TIMEOUT)
         assert page.console_errors == []
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_ids_are_unique_across_activities(nb):
+    """Every model imports its own copy of the module: label/for ids must still be unique."""
+    dupes = nb.evaluate("() => { const ids = [...document.querySelectorAll('.kesos-activity [id]')].map(e => e.id);"
+                        " return ids.filter((x, i) => ids.indexOf(x) !== i); }")
+    assert dupes == []
 
 
 # --------------------------------------------------------------------------- themes

@@ -50,7 +50,9 @@ export function paragraphs(text, cls) {
 }
 
 function uid(prefix) {
-  SEQ += 1;
+  // one counter per page: in Jupyter every model imports its own copy of this module
+  SEQ = (globalThis.__kesosSeq || SEQ) + 1;
+  globalThis.__kesosSeq = SEQ;
   return `kesos-${prefix}-${SEQ}`;
 }
 
