@@ -10,6 +10,8 @@ and wrong answers.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -365,6 +367,17 @@ def test_ids_are_unique_across_activities(nb):
 # --------------------------------------------------------------------------- themes
 
 
+def rgb_contrast(a: str, b: str) -> float:
+    """WCAG contrast of two CSS rgb()/rgba() colours (alpha ignored)."""
+    def lum(c):
+        r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", c)[:3])
+        f = lambda v: v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4  # noqa: E731
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def test_screenshots_of_every_type_in_light_and_dark_theme(nb, course):
     page = nb
     harness.SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
@@ -377,6 +390,9 @@ def test_screenshots_of_every_type_in_light_and_dark_theme(nb, course):
             act.scroll_into_view_if_needed()
             colour = act.evaluate("e => getComputedStyle(e).getPropertyValue('--kesos-ok').trim()")
             assert colour == ("#1b5e20" if light == "true" else "#81c784"), (theme, colour)
+            fg, bg = act.locator("button.kesos-check").evaluate(
+                "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+            assert rgb_contrast(fg, bg) >= 4.5, (theme, "Check button", fg, bg)
             path = harness.SCREENSHOT_DIR / f"activity-{kind}-{'light' if light == 'true' else 'dark'}.png"
             act.screenshot(path=str(path))
             harness.SAVED_SCREENSHOTS.append(path)
