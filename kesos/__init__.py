@@ -14,10 +14,10 @@ from __future__ import annotations
 from kesos.i18n import get_language, set_language
 
 __version__ = "0.1.0"
-__all__ = ["setup", "show", "quiz", "get_language", "set_language", "__version__"]
+__all__ = ["setup", "show", "quiz", "join", "get_language", "set_language", "__version__"]
 
 
-_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "activity", "exercise_checks")
+_LAZY_MODULES = ("figures", "glossary", "content", "progress", "checking", "activity", "exercise_checks", "study")
 
 
 def __getattr__(name: str):
@@ -39,6 +39,12 @@ def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
         old = set_store(new)
         if old is not None and old is not new:
             old.hand_over(new)  # answers the old store could not save yet move along: none lost
+    import os
+
+    if os.environ.get("KESOS_CLASS_DB"):  # class mode (docs/sessions.md): attempts also go to the class store
+        from kesos.session.classmode import install
+
+        install()
 
 
 def show(item_id: str, *, reveal: str = "after_two"):
@@ -56,3 +62,11 @@ def quiz(item_ids: list[str], title: str | None = None, *, reveal: str = "after_
     from kesos.activity import make_quiz
 
     return make_quiz(item_ids, title=title, reveal=reveal)
+
+
+def join(code: str, url: str | None = None, name: str | None = None):
+    """Take part in a group session from this notebook: answers to the activity the facilitator
+    has open are also sent to the session (server ``$KESOS_SESSION_URL``; docs/sessions.md)."""
+    from kesos.session.client import join as _join
+
+    return _join(code, url, name)

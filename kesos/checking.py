@@ -1,6 +1,6 @@
-"""Pure answer checking for the six activity types: ``check(activity, answer, lang, course)``.
+"""Pure answer checking for the seven activity types: ``check(activity, answer, lang, course)``.
 
-No IPython or ipywidgets here: the activity component (``kesos.activity``), tests and exports all call the
+No IPython or ipywidgets here: the component (``kesos.activity``), tests and exports all call the
 same functions. Each activity type registers three small functions by its data ``type``:
 
 * ``@checker(type)`` — ``fn(activity, answer, lang, course) -> Result``;
@@ -18,9 +18,11 @@ choice          ``["b"]`` — chosen option ids (one for a single-answer questio
 matching        ``{"def-friedlander-welfare": "friedlander", ...}`` — definition → author
 ordering        ``["engagement", "assessment", ...]`` — entry ids in the learner's order
 classification  ``{"e1": "condition", ...}`` — entry → category
-vignette        ``{"role_list": "huda2009", "roles": ["broker"], "confidence": "sure",
-                "justification": "..."}``
+vignette        ``{"role_list": "huda2009", "roles": ["broker"], "none_fits": false,
+                "confidence": "sure", "justification": "..."}`` (``none_fits: true``: "none of
+                these roles fits"; the roles are then ignored)
 open            ``{"text": "...", "rubric": [true, false], "revealed": true}``
+recall          ``{"text": "..."}`` — a definition or list written from memory
 ==============  =====================================================================
 
 An empty answer (nothing chosen, blank text) gives ``Result(empty=True)`` with a gentle prompt as
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable
 
 from kesos.i18n import t
@@ -57,7 +60,14 @@ __all__ = [
     "author_name",
     "matching_choices",
     "vignette_role_list",
+    "vignette_score",
+    "role_credit",
     "role_label",
+    "normalise",
+    "word_forms",
+    "stem_tokens",
+    "phrase_present",
+    "recall_elements",
 ]
 
 VERDICTS = frozenset({"right", "wrong", "partial", "best", "acceptable", "no_fit", "missing"})
@@ -429,7 +439,8 @@ def _wrong_classification(activity, course, lang):
 
 # --------------------------------------------------------------------------- vignette
 
-_CREDIT = {"best": 1.0, "acceptable": 0.5, "no_fit": 0.0}
+_DEFAULT_ACCEPTABLE = 0.5
+NONE_FITS = "none_fits"  # the part id of the learner's "none of these roles fits"
 
 
 def vignette_role_list(activity, answer, course: "Course") -> str | None:
@@ -440,45 +451,99 @@ def vignette_role_list(activity, answer, course: "Course") -> str | None:
     return chosen if chosen in activity.fits and chosen in course.role_lists else None
 
 
+def role_credit(fit, role_id: str) -> float:
+    """Credit for one chosen role under a key: best 1, acceptable its ``credit`` (default 0.5), else 0."""
+    if role_id in fit.best:
+        return 1.0
+    if role_id in fit.acceptable:
+        return float(fit.credit.get(role_id, _DEFAULT_ACCEPTABLE))
+    return 0.0
+
+
+def vignette_score(fit, roles: list[str], none_fits: bool) -> tuple[float, bool]:
+    """(score, correct) of a vignette answer under one role list's key.
+
+    * "none of these roles fits" (``none_fits``; the roles are then ignored): full marks when the
+      key says no role fits, else 0.
+    * ``any_of`` (default): the mean credit of the chosen roles; correct when every chosen role is
+      a best role.
+    * ``all_of``: the credits of the chosen roles divided by the larger of the number of best roles
+      and the number chosen, so a missing best role or an extra role lowers the score; correct only
+      for exactly the best roles.
+    """
+    if none_fits:
+        return (1.0, True) if fit.none_fits else (0.0, False)
+    if not roles:
+        return 0.0, False
+    credits = [role_credit(fit, r) for r in roles]
+    if fit.mode == "all_of":
+        return sum(credits) / max(len(fit.best), len(roles)), set(roles) == set(fit.best)
+    return sum(credits) / len(credits), all(r in fit.best for r in roles)
+
+
+def _vignette_answer(answer) -> tuple[list[str], bool]:
+    if not isinstance(answer, dict):
+        return [], False
+    return _ids(answer.get("roles")), answer.get("none_fits") is True
+
+
 @checker("vignette")
 def _check_vignette(activity, answer, lang, course) -> Result:
     list_id = vignette_role_list(activity, answer, course)
     if list_id is None:
         return _empty(activity, "empty_vignette", lang, course)
     in_list = [e.role for e in course.role_lists[list_id].entries]
-    roles = [r for r in dict.fromkeys(_ids(answer.get("roles"))) if r in in_list]
-    if not roles:
+    given, none_fits = _vignette_answer(answer)
+    roles = [] if none_fits else [r for r in dict.fromkeys(given) if r in in_list]
+    if not roles and not none_fits:
         return _empty(activity, "empty_vignette", lang, course)
     fit = activity.fits[list_id]
     cite = course.citation_of(list_id, lang)
-    parts, credits = [], []
+    score, correct = vignette_score(fit, roles, none_fits)
+    parts: list[Part] = []
+    none_label = t("vignette_none_fits", lang)
+    if none_fits:
+        if fit.none_fits:
+            parts.append(Part(NONE_FITS, none_label, "best", fit.why_none.get(lang), cite))
+        else:
+            names = ", ".join(role_label(course, list_id, r, lang) for r in fit.best)
+            parts.append(Part(NONE_FITS, none_label, "no_fit", t("vignette_none_fits_wrong", lang, roles=names), cite))
     for r in in_list:  # the list's own order
         label = role_label(course, list_id, r, lang)
         if r in roles:
             verdict = "best" if r in fit.best else "acceptable" if r in fit.acceptable else "no_fit"
-            credits.append(_CREDIT[verdict])
-            if verdict == "no_fit":
+            if verdict != "no_fit":
+                fb = fit.why[r].get(lang)
+            elif r in fit.why_not:
+                fb = fit.why_not[r].get(lang)
+            else:
                 role = course.roles[r]
                 fb = t("role_no_fit", lang, role=label, summary=role.summary.get(lang), cue=role.cue.get(lang))
-            else:
-                fb = fit.why[r].get(lang)
             parts.append(Part(r, label, verdict, fb, cite))
-        elif r in fit.best:
-            parts.append(Part(r, label, "missing", fit.why[r].get(lang), cite))
+        elif r in fit.best and (not correct or fit.mode == "all_of"):
+            fb = fit.why[r].get(lang)
+            if fit.mode == "all_of":
+                fb = _join(t("vignette_all_of_missing", lang), fb)
+            parts.append(Part(r, label, "missing", fb, cite))
+    if fit.none_fits and not none_fits:
+        parts.append(Part(NONE_FITS, none_label, "missing", fit.why_none.get(lang), cite))
     order = {"no_fit": 0, "acceptable": 1, "missing": 2, "best": 3}
     parts.sort(key=lambda p: order[p.verdict])
-    score = sum(credits) / len(credits)
-    correct = all(c == 1.0 for c in credits)
     lines = []
     if activity.discussion:
         lines.append(t("vignette_discussion", lang))
         for rd in activity.readings:
             names = ", ".join(_any_role_name(course, r, lang) for r in rd.roles)
             lines.append(t("reading_line", lang, roles=names, argument=rd.argument.get(lang)))
+    elif correct:
+        lines.append(t("result_right", lang))
+    elif fit.mode == "all_of" and score > 0:
+        hit = sum(r in fit.best for r in roles)
+        lines.append(t("result_partial", lang, right=hit, total=len(fit.best)))
     else:
-        best = sum(c == 1.0 for c in credits)
-        lines.append(_summary(score, best, len(credits), lang) if not correct else t("result_right", lang))
-    confidence = answer.get("confidence")
+        n = max(len(roles), 1)
+        lines.append(_summary(score, sum(r in fit.best for r in roles), n, lang))
+    confidence = answer.get("confidence") if isinstance(answer, dict) else None
     if confidence == "sure" and not correct and not activity.discussion:
         lines.append(t("calibration_sure_wrong", lang))
     elif confidence in ("unsure", "guessing") and correct and not activity.discussion:
@@ -500,11 +565,16 @@ def _key_list(activity, course) -> str:
 @answer_key("vignette")
 def _key_vignette(activity, course, lang):
     list_id = _key_list(activity, course)
+    fit = activity.fits[list_id]
+    if fit.none_fits:
+        return {"role_list": list_id, "roles": [], "none_fits": True, "confidence": "sure",
+                "justification": fit.why_none.get(lang)}
     return {
         "role_list": list_id,
-        "roles": list(activity.fits[list_id].best),
+        "roles": list(fit.best),
+        "none_fits": False,
         "confidence": "sure",
-        "justification": activity.fits[list_id].why[activity.fits[list_id].best[0]].get(lang),
+        "justification": fit.why[fit.best[0]].get(lang),
     }
 
 
@@ -514,11 +584,16 @@ def _wrong_vignette(activity, course, lang):
     fit = activity.fits[list_id]
     in_list = [e.role for e in course.role_lists[list_id].entries]
     misfit = [r for r in in_list if r not in fit.best and r not in fit.acceptable]
-    # a role that does not fit; if every role in the list is keyed, an acceptable one (half credit)
+    if fit.mode == "all_of":  # one best role alone is only partly right
+        return {"role_list": list_id, "roles": [fit.best[0]], "none_fits": False, "confidence": "sure",
+                "justification": ""}
+    # a role that does not fit; if every role in the list is keyed, an acceptable one (part credit)
     role = (misfit or list(fit.acceptable) or [None])[0]
     if role is None:
-        raise ValueError(f"vignette {activity.id!r}: every role of {list_id!r} is a best fit — nothing can be wrong")
-    return {"role_list": list_id, "roles": [role], "confidence": "sure", "justification": ""}
+        if fit.none_fits:
+            raise ValueError(f"vignette {activity.id!r}: none_fits with every role acceptable — nothing can be wrong")
+        return {"role_list": list_id, "roles": [], "none_fits": True, "confidence": "sure", "justification": ""}
+    return {"role_list": list_id, "roles": [role], "none_fits": False, "confidence": "sure", "justification": ""}
 
 
 # --------------------------------------------------------------------------- open
@@ -554,3 +629,128 @@ def _key_open(activity, course, lang):
 @wrong_key("open")
 def _wrong_open(activity, course, lang):
     return {"text": "…", "rubric": [False] * len(activity.rubric), "revealed": False}
+
+
+# --------------------------------------------------------------------------- recall (written recall)
+#
+# The learner writes a definition or a list from memory; each key element is present when one of
+# its accepted phrasings (in either language) occurs in the text after normalisation. No AI: the
+# text is case-folded, accents are stripped, punctuation removed, and each word is reduced to its
+# Indonesian and its English stem (Snowball stemmers), so "kesejahteraan" matches "sejahtera" and
+# "needs" matches "needed". A phrasing of several words matches when all its content words occur
+# close together, in any order.
+
+_STOPWORDS = frozenset(
+    "yang dan atau di ke dari untuk dengan dalam pada oleh itu ini adalah ialah sebagai suatu "
+    "sebuah para the a an of and or to in on for by with as is are be that this its their".split()
+)
+
+
+def normalise(text: str) -> str:
+    """Case-folded text without accents or punctuation, words separated by single spaces."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        out.append(ch if cat[0] in "LN" else " ")  # letters and digits stay; the rest separates words
+    return " ".join("".join(out).split())
+
+
+_STEMMERS: list = []
+
+
+def _stemmers() -> list:
+    if not _STEMMERS:
+        import snowballstemmer  # imported on first use: `import kesos.checking` stays cheap
+
+        _STEMMERS.extend([snowballstemmer.stemmer("indonesian"), snowballstemmer.stemmer("english")])
+    return _STEMMERS
+
+
+@lru_cache(maxsize=8192)
+def word_forms(word: str) -> frozenset[str]:
+    """The stems of one normalised word: its Indonesian stem, its English stem and the word itself."""
+    forms = {word}
+    for st in _stemmers():
+        stem = st.stemWord(word)
+        if len(stem) >= 3:
+            forms.add(stem)
+    return frozenset(forms)
+
+
+def stem_tokens(text: str, *, drop_stopwords: bool = False) -> list[frozenset[str]]:
+    """The words of ``text`` after :func:`normalise`, each as its set of word forms."""
+    words = normalise(text).split()
+    if drop_stopwords:
+        kept = [w for w in words if w not in _STOPWORDS]
+        words = kept or words
+    return [word_forms(w) for w in words]
+
+
+def phrase_present(phrase: str, tokens: list[frozenset[str]]) -> bool:
+    """Whether ``phrase`` occurs in a text already split by :func:`stem_tokens`: every content word
+    of the phrase shares a word form with some word of the text, all within a window a few words
+    wider than the phrase (in any order). A word written ``=word`` matches only itself (use it
+    for a word whose stem is too common, e.g. "=memberdayakan", whose stem "daya" is in "sumber daya")."""
+    want = []
+    for word in phrase.split():
+        if word.startswith("="):  # "=word": this exact word only, no other word forms
+            want += [frozenset(normalise(word).split())]
+        else:
+            want += stem_tokens(word, drop_stopwords=True) if normalise(word) not in _STOPWORDS else []
+    want = [w for w in want if w]
+    if not want or not tokens:
+        return False
+    width = 2 * len(want) + 2
+    hits = [[i for i, tok in enumerate(tokens) if w & tok] for w in want]
+    if any(not h for h in hits):
+        return False
+    if len(want) == 1:
+        return True
+    for start in hits[0]:  # a window around one occurrence of the first word
+        lo, hi = start - width, start + width
+        if all(any(lo <= i <= hi for i in h) for h in hits[1:]):
+            return True
+    return False
+
+
+def recall_elements(activity, text: str) -> list[tuple[object, bool]]:
+    """Each key element of a recall activity with whether ``text`` contains it."""
+    tokens = stem_tokens(text)
+    return [
+        (el, any(phrase_present(p, tokens) for p in [*el.accept.id, *el.accept.en]))
+        for el in activity.elements
+    ]
+
+
+@checker("recall")
+def _check_recall(activity, answer, lang, course) -> Result:
+    text = answer.get("text") if isinstance(answer, dict) else answer if isinstance(answer, str) else None
+    if not isinstance(text, str) or not text.strip():
+        return _empty(activity, "recall_empty", lang, course)
+    found = recall_elements(activity, text)
+    parts = tuple(
+        Part(el.id, el.label.get(lang), "right" if ok else "missing",
+             t("recall_present", lang) if ok else t("recall_missing", lang))
+        for el, ok in found
+    )
+    n, present = len(found), sum(ok for _, ok in found)
+    score = present / n
+    summary = t("result_right", lang) if present == n else t("recall_summary", lang, present=present, total=n)
+    return Result(
+        float(score), 1.0, present == n, False, parts, summary,
+        _citations(activity, lang, course), activity.model_answer.get(lang),
+    )
+
+
+@answer_key("recall")
+def _key_recall(activity, course, lang):
+    return {"text": activity.model_answer.get(lang)}
+
+
+@wrong_key("recall")
+def _wrong_recall(activity, course, lang):
+    return {"text": "Saya tidak ingat. I do not remember."}

@@ -2,7 +2,15 @@
 
 ``load_course()`` returns a :class:`Course` or raises :class:`ContentError`, whose lines each name
 the file, the item id, the field and the fix — one line per problem, never a traceback.
-``kesos validate`` (``main``) prints every problem at once and exits 1 when there is one.
+``kesos validate`` (``main``) prints every problem at once and exits 1 when there is an error.
+
+How it stays one line per problem (docs/content-format.md): files are read with
+:class:`StrictLoader` (no duplicate keys, aliases, tags, huge ints or impossible dates; line and
+column for every read error); each item is validated on its own so one broken item hides nothing;
+references are checked on every item that parsed, but never into a file or item that failed
+(no follow-on "unknown id"); values are shortened with :mod:`reprlib`; at most
+:data:`MAX_PROBLEMS_PER_FILE` lines per file. :func:`problems_view` shows the same lines in a
+notebook.
 """
 from __future__ import annotations
 
@@ -125,8 +133,12 @@ class _SafeRepr(reprlib.Repr):
             return repr(x[: self.maxstring]) + f"… ({len(x)} characters)"
         return repr(x)
 
-    def repr_instance(self, x: Any, level: int) -> str:
-        return f"<{type(x).__name__}>"
+    def repr_instance(self, x: Any, level: int) -> str:  # floats, dates, bytes …
+        try:
+            s = repr(x)
+        except Exception:  # noqa: BLE001
+            return f"<{type(x).__name__}>"
+        return s if len(s) <= self.maxother else s[: self.maxother - 1] + "…"
 
 
 _REPR = _SafeRepr()
@@ -192,6 +204,8 @@ def _friendly(err: dict, field_path: str) -> str:
             return f"missing the {_LANG_NAMES[last]} text — add it"
         return "required field is missing — add it"
     if kind == "extra_forbidden":
+        if err.get("suggest"):
+            return f"unknown field — did you mean {err['suggest']!r}? (see docs/content-format.md)"
         return "unknown field — remove it or fix its spelling (see docs/content-format.md)"
     if kind in ("string_too_short", "too_short"):
         return "must not be empty — fill it in"
@@ -225,10 +239,57 @@ def _friendly(err: dict, field_path: str) -> str:
     return err["msg"]
 
 
-def _problems_from_validation(rel: str, data: Any, exc: ValidationError) -> list[Problem]:
+def _fields_at(model: Any, loc: list) -> list[str]:
+    """The field names allowed at ``loc`` (the path pydantic reports, ending with the bad key)."""
+    from typing import Annotated, Literal, Union, get_args, get_origin
+
+    from pydantic import BaseModel
+
+    def unwrap(tp):
+        while get_origin(tp) is Annotated:
+            tp = get_args(tp)[0]
+        if get_origin(tp) is Union:
+            members = [a for a in get_args(tp) if a is not type(None)]
+            if len(members) == 1:
+                return unwrap(members[0])
+        return tp
+
+    tp = unwrap(model)
+    for part in loc[:-1]:
+        origin = get_origin(tp)
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            f = tp.model_fields.get(part) if isinstance(part, str) else None
+            if f is None:
+                return []
+            tp = unwrap(f.annotation)
+        elif origin is list and isinstance(part, int):
+            tp = unwrap(get_args(tp)[0])
+        elif origin is dict:
+            tp = unwrap(get_args(tp)[1])
+        elif origin is Union:  # a discriminated union: pydantic puts the tag into the path
+            for member in get_args(tp):
+                t = getattr(member, "model_fields", {}).get("type")
+                if t is not None and get_origin(t.annotation) is Literal and part in get_args(t.annotation):
+                    tp = member
+                    break
+            else:
+                return []
+        else:
+            return []
+    return list(tp.model_fields) if isinstance(tp, type) and issubclass(tp, BaseModel) else []
+
+
+def _problems_from_validation(rel: str, data: Any, exc: ValidationError, model: Any = None) -> list[Problem]:
     out = []
     for err in exc.errors(include_url=False):
         loc = list(err["loc"])
+        if err["type"] == "extra_forbidden" and model is not None and isinstance(loc[-1], str):
+            try:
+                near = difflib.get_close_matches(loc[-1][:100], _fields_at(model, loc), n=1, cutoff=0.6)
+            except Exception:  # noqa: BLE001 - a suggestion is optional
+                near = []
+            if near:
+                err = {**err, "suggest": near[0]}
         item_id = None
         # loc starts with the top-level list name and an index: find that item's id
         if len(loc) >= 2 and isinstance(loc[1], int) and isinstance(data, dict):
@@ -534,7 +595,7 @@ def _validate_file(rel: str, data: Any, model: type, problems: list[Problem], ga
     try:
         m = model.model_validate(data)
     except ValidationError as e:
-        problems += _problems_from_validation(rel, data, e)
+        problems += _problems_from_validation(rel, data, e, model)
     else:
         return _Parsed(rel, getattr(m, "title", None), {attr: list(getattr(m, attr)) for attr in tables})
     out = _Parsed(rel)
@@ -761,6 +822,10 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
 
     practicable = {**c.definitions, **c.lists, **c.role_lists}
     all_roles = {e.role: rl.id for rl in c.role_lists.values() for e in rl.entries}
+    # role lists naming a role that does not exist (reported on the list itself): which roles they
+    # offer is uncertain, so vignettes are not told "not in this list" because of it
+    uncertain = {rl.id for rl in c.role_lists.values() if "roles" in gaps.tables
+                 or any(e.role not in c.roles for e in rl.entries)}
 
     def guarded(table: str, check) -> None:
         for item in list(getattr(c, table).values()):
@@ -813,7 +878,7 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
         ref(rel, a.id, "role_list", a.role_list, c.role_lists, "role list", "role_lists")
         for list_id, fit in a.fits.items():
             ref(rel, a.id, f"fits.{list_id}", list_id, c.role_lists, "role list", "role_lists")
-            if list_id not in c.role_lists:
+            if list_id not in c.role_lists or list_id in uncertain:
                 continue
             allowed = [e.role for e in c.role_lists[list_id].entries]
             for kind_ in ("best", "acceptable"):
@@ -823,6 +888,16 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
                             Problem(
                                 rel, a.id, f"fits.{list_id}.{kind_}[{i}]",
                                 f"role {_label(r)} is not in role list {list_id!r}"
+                                + _suggest(r, allowed, f"role list {list_id!r}"),
+                            )
+                        )
+            for attr in ("why_not", "credit"):  # case-specific feedback and credit: only for roles of the list
+                for r in getattr(fit, attr):
+                    if r not in allowed:
+                        problems.append(
+                            Problem(
+                                rel, a.id, f"fits.{list_id}.{attr}.{r}",
+                                f"role {_label(r)} is not in role list {list_id!r}, so this is never used"
                                 + _suggest(r, allowed, f"role list {list_id!r}"),
                             )
                         )
@@ -866,6 +941,30 @@ def _check_references(c: Course, problems: list[Problem], gaps: _Gaps | None = N
     guarded("role_lists", role_list)
     guarded("glossary", term)
     guarded("activities", activity)
+    if "activities" not in gaps.tables:
+        _check_follows(c, problems)
+
+
+def _check_follows(c: Course, problems: list[Problem]) -> None:
+    """Linked vignettes: ``follows`` names an existing vignette, and following never loops."""
+    vignettes = {i: a for i, a in c.activities.items() if a.type == "vignette"}
+    for a in vignettes.values():
+        if a.follows is None or a.follows == a.id:  # following itself is a schema error
+            continue
+        rel = c.file_of("activities", a.id)
+        if a.follows not in vignettes:
+            problems.append(Problem(rel, a.id, "follows", f"{_label(a.follows)} is not a vignette"
+                                    + _suggest(a.follows, vignettes, "the activity files")))
+            continue
+        seen, cur = [a.id], a.follows
+        while cur in vignettes and cur not in seen:
+            seen.append(cur)
+            cur = vignettes[cur].follows
+        if cur == a.id and a.id == min(seen):  # one line per loop, on its first id
+            problems.append(
+                Problem(rel, a.id, "follows", f"linked cases form a loop ({' → '.join(seen + [cur])}) — "
+                        "the first case of a series has no follows")
+            )
 
 
 # --------------------------------------------------------------------------- cache and CLI

@@ -1,32 +1,35 @@
-"""Generate the hand-out notebooks in ``exercises/`` from the worked ones in ``solutions/``.
+"""Generate the hand-out notebooks in ``exercises/`` from the worked ones in ``solutions/`` — with
+nbgrader's own ``generate_assignment``.
 
-``solutions/<lang>/*.ipynb`` is the single source. A solution is marked the way nbgrader marks it:
+``solutions/<lang>/*.ipynb`` is the single source, marked the way nbgrader reads it: nbgrader cell
+metadata (``solution``, ``grade`` + ``points``, ``locked``, ``grade_id``, ``schema_version: 3``),
+``### BEGIN SOLUTION`` / ``### END SOLUTION`` in code answer cells, ``<!-- BEGIN SOLUTION -->`` /
+``<!-- END SOLUTION -->`` in Markdown answer cells (nbgrader matches any line containing
+``BEGIN SOLUTION``; an HTML comment renders as nothing), and ``### BEGIN HIDDEN TESTS`` /
+``### END HIDDEN TESTS`` in test cells.
 
-* in a **code** cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``;
-* in a **markdown** cell, the lines between ``<!-- BEGIN SOLUTION -->`` and
-  ``<!-- END SOLUTION -->`` (HTML comments, so the markers are invisible when rendered).
+For each language, the notebooks are copied into a temporary nbgrader course folder as
+``source/<lang>/``, nbgrader's ``generate_assignment`` writes ``release/<lang>/`` (solutions
+replaced by the stubs below, hidden tests removed, read-only cells locked, checksums computed; a
+marker in a non-solution cell, an unclosed or nested region, a duplicate ``grade_id`` … stops it),
+and ``kesos.hygiene.normalized`` then gives the committed layout (no outputs, allowlisted metadata,
+canonical JSON). The stubs are per language (``kesos/ui_exercises.yaml``):
 
-Each marker stands alone on its line, and a cell holding one is tagged ``solution`` in its metadata.
-Anything else — a marker in an untagged cell, the wrong kind of marker for the cell, an END
-without a BEGIN, a BEGIN never closed, a BEGIN inside an open region, a tagged cell without a
-region — stops the generator with one line naming the notebook and the cell index. Nothing is
-written unless every notebook is sound.
+* code: ``# TULIS JAWABAN ANDA DI SINI`` + ``jawaban = None`` / ``# YOUR ANSWER HERE`` + ``answer = None``
+  (the cell still runs; the test cell under it then fails with "not attempted");
+* Markdown: ``_Tulis jawaban Anda di sini._`` / ``_Write your answer here._``.
 
-``generate(root)`` builds every exercise notebook in memory; ``main`` (``kesos exercises``) writes
-them, or with ``--check`` only compares them with ``exercises/`` and exits 1 on any drift.
-The output is deterministic: cell ids are kept, JSON is nbformat's canonical layout.
+``kesos exercises`` writes ``exercises/``; ``--check`` compares only and exits 1 on any drift.
 """
 from __future__ import annotations
 
 import argparse
-import ast
-import copy
-import re
+import logging
+import os
+import shutil
 import sys
-import textwrap
-from dataclasses import dataclass
+import tempfile
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -36,247 +39,35 @@ from kesos.i18n import LANGUAGES, t
 
 REPO_ROOT = ROOT  # the course folder (see kesos.content.find_root)
 SOLUTIONS, EXERCISES = "solutions", "exercises"
-SOLUTION_TAG = "solution"  # nbgrader's name for a cell that holds a solution
-ANSWER_TAG = "answer"  # the same cell in the hand-out: where the learner answers
-
-CODE_BEGIN = re.compile(r"^(?P<indent>[ \t]*)### BEGIN SOLUTION[ \t]*$")
-CODE_END = re.compile(r"^[ \t]*### END SOLUTION[ \t]*$")
-MD_BEGIN = re.compile(r"^[ \t]*<!--[ \t]*BEGIN SOLUTION[ \t]*-->[ \t]*$")
-MD_END = re.compile(r"^[ \t]*<!--[ \t]*END SOLUTION[ \t]*-->[ \t]*$")
-ANY_MARKER = re.compile(r"\b(BEGIN|END) SOLUTION\b")
 
 
-class MarkerError(Exception):
-    """A solution notebook is marked wrongly. ``str()`` is one line: notebook, cell, problem, fix."""
+class GenerateError(Exception):
+    """nbgrader refused a solution notebook. ``str()`` names the notebook and nbgrader's reason."""
 
 
-@dataclass
-class Context:
-    """What a transform may need to know about the notebook it works on."""
+def nbgrader_config(lang: str):
+    """The nbgrader configuration of one language: its stubs (``ClearSolutions``)."""
+    from traitlets.config import Config
 
-    rel: str  # e.g. "solutions/id/01_welfare.ipynb", for error messages
-    lang: str
-
-    def fail(self, index: int, message: str) -> MarkerError:
-        return MarkerError(f"{self.rel}: cell {index}: {message}")
-
-
-# --------------------------------------------------------------------------- helpers
+    cfg = Config()
+    cfg.ClearSolutions.code_stub = {"python": t("exercise_code_stub", lang)}
+    cfg.ClearSolutions.text_stub = t("exercise_markdown_stub", lang)
+    cfg.ClearSolutions.enforce_metadata = True
+    return cfg
 
 
-def _source(cell) -> str:
-    src = cell.get("source", "")
-    return "".join(src) if isinstance(src, list) else src
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []) or [])
-
-
-def _regions(lines: list[str], begin: re.Pattern, end: re.Pattern) -> list[tuple[int, int]]:
-    """(begin line, end line) pairs; assumes markers were validated."""
-    out, start = [], None
-    for i, line in enumerate(lines):
-        if begin.match(line):
-            start = i
-        elif end.match(line) and start is not None:
-            out.append((start, i))
-            start = None
-    return out
-
-
-def _outside_regions(code: str) -> str:
-    """The lines of a code cell that are not inside a solution region."""
-    lines = code.split("\n")
-    inside = {k for b, e in _regions(lines, CODE_BEGIN, CODE_END) for k in range(b, e + 1)}
-    return "\n".join(line for k, line in enumerate(lines) if k not in inside)
-
-
-_MAGIC = re.compile(r"^[ \t]*[%!]")
-
-
-def _without_magics(code: str) -> str:
-    """IPython magics and shell escapes are not Python: blank them out before parsing."""
-    return "\n".join("" if _MAGIC.match(line) else line for line in code.split("\n"))
-
-
-def _assigned_names(code: str) -> list[str]:
-    """Names bound at the top level of ``code`` (assignments, for-targets, with-as, imports),
-    in order of first binding."""
-    code = textwrap.dedent(_without_magics(code))
-    names: list[str] = []
-
-    def add(target) -> None:
-        if isinstance(target, ast.Name) and target.id not in names:
-            names.append(target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                add(elt)
-        elif isinstance(target, ast.Starred):
-            add(target.value)
-
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        for m in re.finditer(r"^(\w+)\s*(?::[^=]*)?=(?!=)", code, re.M):
-            if m.group(1) not in names:
-                names.append(m.group(1))
-        return names
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for tgt in node.targets:
-                add(tgt)
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-            add(node.target)
-        elif isinstance(node, (ast.For, ast.AsyncFor)):
-            add(node.target)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                if item.optional_vars is not None:
-                    add(item.optional_vars)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name not in names:
-                names.append(node.name)
-    return names
-
-
-def _used(name: str, code: str) -> bool:
-    return re.search(rf"(?<![\w.]){re.escape(name)}\b", code) is not None
-
-
-# --------------------------------------------------------------------------- the transforms
-# Each transform takes (notebook, context) and returns the notebook; GENERATE lists them in order.
-
-
-def check_markers(nb, ctx: Context):
-    """Refuse a notebook whose markers are misplaced, unmatched, nested or of the wrong kind."""
-    for index, cell in enumerate(nb.cells):
-        kind = cell.get("cell_type")
-        tagged = SOLUTION_TAG in _tags(cell)
-        lines = _source(cell).split("\n")
-        marker_lines = [(n, line) for n, line in enumerate(lines, start=1) if ANY_MARKER.search(line)]
-        if tagged and kind not in ("code", "markdown"):
-            raise ctx.fail(index, f"a {kind} cell is tagged '{SOLUTION_TAG}' — only code and markdown cells can hold solutions")
-        if marker_lines and not tagged:
-            n, _ = marker_lines[0]
-            raise ctx.fail(
-                index,
-                f"solution marker at line {n} in a cell not tagged '{SOLUTION_TAG}' — "
-                f"add the tag '{SOLUTION_TAG}' to the cell's metadata, or remove the marker",
-            )
-        if not tagged:
-            continue
-        begin, end = (CODE_BEGIN, CODE_END) if kind == "code" else (MD_BEGIN, MD_END)
-        right_form = "### BEGIN SOLUTION / ### END SOLUTION" if kind == "code" else "<!-- BEGIN SOLUTION --> / <!-- END SOLUTION -->"
-        open_at = None
-        regions = 0
-        for n, line in marker_lines:
-            if begin.match(line):
-                if open_at is not None:
-                    raise ctx.fail(index, f"nested BEGIN SOLUTION at line {n} (the region opened at line {open_at} is not closed yet) — close it first with END SOLUTION")
-                open_at = n
-            elif end.match(line):
-                if open_at is None:
-                    raise ctx.fail(index, f"END SOLUTION at line {n} without a BEGIN SOLUTION before it — add the BEGIN marker or remove this one")
-                open_at = None
-                regions += 1
-            else:
-                raise ctx.fail(index, f"malformed solution marker at line {n} ({line.strip()!r}) — in a {kind} cell write {right_form}, each on a line of its own")
-        if open_at is not None:
-            raise ctx.fail(index, f"BEGIN SOLUTION at line {open_at} is never closed — add END SOLUTION after the solution")
-        if regions == 0:
-            raise ctx.fail(index, f"tagged '{SOLUTION_TAG}' but holds no solution region — mark it with {right_form} or remove the tag")
-    return nb
-
-
-def keep_cell_ids(nb, ctx: Context):
-    """Give cells without an id the id the solution notebook would get from ``kesos clean``.
-    Must run BEFORE the solutions are replaced: the id is derived from the solution's source."""
-    return hygiene.normalized(nb)
-
-
-def replace_code_solutions(nb, ctx: Context):
-    """Replace each code region by a localized ``# YOUR CODE HERE`` and ``name = None`` for every
-    name the region binds that is read later (in the cell or a later cell), so the cell still runs."""
-    stub_comment = t("exercise_code_stub", ctx.lang)
-    code_cells = [i for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"]
-    for index in code_cells:
-        cell = nb.cells[index]
-        if SOLUTION_TAG not in _tags(cell):
-            continue
-        lines = _source(cell).split("\n")
-        # later code as the learner will get it: their own regions are replaced too
-        later = "\n".join(_outside_regions(_source(nb.cells[j])) for j in code_cells if j > index)
-        out: list[str] = []
-        pos = 0
-        regions = _regions(lines, CODE_BEGIN, CODE_END)
-        for r, (b, e) in enumerate(regions):
-            out += lines[pos:b]
-            indent = CODE_BEGIN.match(lines[b]).group("indent")
-            # what follows this region in the cell (not other regions) plus every later code cell
-            rest_of_cell = [ln for k, ln in enumerate(lines[e + 1:], start=e + 1)
-                            if not any(b2 <= k <= e2 for b2, e2 in regions[r + 1:])]
-            after = "\n".join(rest_of_cell) + "\n" + later
-            names = [n for n in _assigned_names("\n".join(lines[b + 1:e])) if _used(n, after)]
-            out.append(indent + stub_comment)
-            out += [f"{indent}{n} = None" for n in names]
-            if indent and not names:
-                out.append(indent + "pass")  # keep an indented block valid
-            pos = e + 1
-        out += lines[pos:]
-        new = "\n".join(out)
-        try:
-            ast.parse(_without_magics(new))
-        except SyntaxError as exc:
-            raise ctx.fail(index, f"the hand-out version of this cell is not valid Python ({exc.msg}, line {exc.lineno}) — check the region's indentation") from None
-        cell["source"] = new
-    return nb
-
-
-def replace_markdown_solutions(nb, ctx: Context):
-    """Replace each markdown region by a localized prompt (``_Write your answer here._``)."""
-    prompt = t("exercise_markdown_stub", ctx.lang)
-    for cell in nb.cells:
-        if cell.get("cell_type") != "markdown" or SOLUTION_TAG not in _tags(cell):
-            continue
-        lines = _source(cell).split("\n")
-        out, pos = [], 0
-        for b, e in _regions(lines, MD_BEGIN, MD_END):
-            out += lines[pos:b] + [prompt]
-            pos = e + 1
-        out += lines[pos:]
-        cell["source"] = "\n".join(out)
-    return nb
-
-
-def retag_answer_cells(nb, ctx: Context):
-    """In the hand-out a solution cell is where the learner answers: tag it ``answer`` instead,
-    so a hand-out can never be mistaken for a solution notebook."""
-    for cell in nb.cells:
-        tags = _tags(cell)
-        if SOLUTION_TAG in tags:
-            cell.setdefault("metadata", {})["tags"] = [ANSWER_TAG if tg == SOLUTION_TAG else tg for tg in tags]
-    return nb
-
-
-def clean(nb, ctx: Context):
-    """Strip outputs, execution counts, widget state and editor metadata (``kesos clean``)."""
-    return hygiene.normalized(nb)
-
-
-# Order matters: markers are checked before anything else touches the notebook; ids are fixed
-# before any source changes; cleaning comes last so that nothing a transform adds survives dirty.
-GENERATE: list[Callable] = [
-    check_markers,
-    keep_cell_ids,
-    replace_code_solutions,
-    replace_markdown_solutions,
-    retag_answer_cells,
-    clean,
-]
-
-
-# --------------------------------------------------------------------------- the tree
+def write_nbgrader_config(course_dir: Path, lang: str) -> Path:
+    """An ``nbgrader_config.py`` with the stubs of ``lang`` (for a lecturer's course folder)."""
+    code, text = t("exercise_code_stub", lang), t("exercise_markdown_stub", lang)
+    path = course_dir / "nbgrader_config.py"
+    path.write_text(
+        "c = get_config()  # noqa: F821\n"
+        f"c.CourseDirectory.root = {str(course_dir)!r}\n"
+        f"c.ClearSolutions.code_stub = {{'python': {code!r}}}\n"
+        f"c.ClearSolutions.text_stub = {text!r}\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def dumps(nb) -> str:
@@ -294,18 +85,49 @@ def solution_notebooks(root: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def generate_notebook(path: Path, lang: str, root: Path) -> str:
-    """The exercise notebook for one solution notebook, as text. Raises MarkerError."""
-    rel = path.relative_to(root).as_posix()
-    ctx = Context(rel=rel, lang=lang)
+class _Capture(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage().splitlines()[0])
+
+
+def _alembic_on_path() -> None:
+    """nbgrader's gradebook runs the ``alembic`` command: make this interpreter's scripts folder
+    (the virtualenv's ``bin``) findable, also when the venv is used without being activated."""
+    scripts = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if scripts not in parts:
+        os.environ["PATH"] = os.pathsep.join([scripts, *parts])
+
+
+def release(lang: str, paths: list[Path], course_dir: Path, assignment: str | None = None) -> Path:
+    """Run nbgrader's ``generate_assignment`` on ``paths`` in ``course_dir``; return the release folder."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    _alembic_on_path()
+    assignment = assignment or lang
+    source = course_dir / "source" / assignment
+    source.mkdir(parents=True, exist_ok=True)
+    for p in paths:
+        shutil.copyfile(p, source / p.name)
+    cfg = nbgrader_config(lang)
+    cfg.CourseDirectory.root = str(course_dir)
+    cfg.CourseDirectory.db_url = f"sqlite:///{course_dir / 'gradebook.db'}"
+    api = NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+    capture = _Capture()
+    api.log.addHandler(capture)
     try:
-        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-    except Exception as exc:
-        raise MarkerError(f"{rel}: cannot read the notebook ({exc})") from None
-    nb = copy.deepcopy(nb)
-    for transform in GENERATE:
-        nb = transform(nb, ctx)
-    return dumps(nb)
+        result = api.generate_assignment(assignment, force=True, create=True)
+    finally:
+        api.log.removeHandler(capture)
+    if not result.get("success"):
+        reason = "; ".join(dict.fromkeys(capture.lines)) or (result.get("error") or "").strip().splitlines()[-1:]
+        raise GenerateError(f"nbgrader generate_assignment refused solutions/{lang}/: {reason}")
+    return course_dir / "release" / assignment
 
 
 def generate(root: Path | str | None = None) -> tuple[dict[Path, str], list[str]]:
@@ -313,12 +135,19 @@ def generate(root: Path | str | None = None) -> tuple[dict[Path, str], list[str]
     root = Path(root) if root else REPO_ROOT
     built: dict[Path, str] = {}
     problems: list[str] = []
+    by_lang: dict[str, list[Path]] = {}
     for lang, path in solution_notebooks(root):
-        target = root / EXERCISES / lang / path.name
-        try:
-            built[target] = generate_notebook(path, lang, root)
-        except MarkerError as exc:
-            problems.append(str(exc))
+        by_lang.setdefault(lang, []).append(path)
+    for lang, paths in by_lang.items():
+        with tempfile.TemporaryDirectory(prefix="kesos-nbgrader-") as tmp:
+            try:
+                out = release(lang, paths, Path(tmp))
+            except GenerateError as exc:
+                problems.append(str(exc))
+                continue
+            for p in paths:
+                nb = nbformat.reads((out / p.name).read_text(encoding="utf-8"), as_version=4)
+                built[root / EXERCISES / lang / p.name] = dumps(hygiene.normalized(nb))
     return built, problems
 
 
@@ -332,7 +161,7 @@ def stale(root: Path, built: dict[Path, str]) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         prog="kesos exercises",
-        description="Generate exercises/ from solutions/ (solution regions replaced, outputs stripped).",
+        description="Generate exercises/ from solutions/ with nbgrader's generate_assignment.",
     )
     ap.add_argument("--check", action="store_true", help="only compare with exercises/; exit 1 if they differ")
     ap.add_argument("--root", default=None, help="course folder (default: this checkout)")

@@ -257,8 +257,17 @@ def render_markdown(course: "Course") -> str:
     return "\n".join(out)
 
 
+def _one_citation(course: "Course", term: "GlossaryTerm") -> tuple[str, str]:
+    """The source line of the bilingual pages: a citation is printed ONCE, in the source chapter's
+    own (Indonesian) style — its English form differs only by "in" for "dalam" and printed both
+    made every citation appear twice. Only "no source" is worded in both languages."""
+    if term.cite:
+        return _cite_line(course, term, "id"), _cite_line(course, term, "id")
+    return _cite_line(course, term, "id"), _cite_line(course, term, "en")
+
+
 def _md_term(course: "Course", term: "GlossaryTerm") -> list[str]:
-    cite_id, cite_en = _cite_line(course, term, "id"), _cite_line(course, term, "en")
+    cite_id, cite_en = _one_citation(course, term)
     lines = [
         f'<a id="{_anchor(term.id)}"></a>',
         "",
@@ -361,7 +370,7 @@ def render_html(course: "Course") -> str:
 
 
 def _html_term(course: "Course", term: "GlossaryTerm") -> str:
-    cite_id, cite_en = _cite_line(course, term, "id"), _cite_line(course, term, "en")
+    cite_id, cite_en = _one_citation(course, term)
     cite = esc(cite_id) if cite_id == cite_en else f'{esc(cite_id)} · <span lang="en">{esc(cite_en)}</span>'
     rows = [
         f'<dt>ID</dt><dd>{esc(term.definition.id)}</dd>',
@@ -565,7 +574,8 @@ class Flashcards:
     back is shown.
     """
 
-    def __init__(self, chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None):
+    def __init__(self, chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None,
+                 terms: list[str] | None = None):
         import ipywidgets as W
 
         self.lang = lang or get_language()
@@ -578,7 +588,10 @@ class Flashcards:
             hint = f" — did you mean {', '.join(repr(n) for n in near)}?" if near else ""
             raise ValueError(f"unknown chapter {chapter!r}{hint}")
         self.chapter = chapter
-        self.terms = [term for term in self.course.glossary.values() if chapter is None or term.chapter == chapter]
+        self.terms = [
+            term for term in self.course.glossary.values()
+            if (chapter is None or term.chapter == chapter) and (terms is None or term.id in terms)
+        ]
         self.known_this_round = 0
 
         lang = self.lang
@@ -707,12 +720,14 @@ class Flashcards:
         self.restart_button.disabled = not restart
 
 
-def flashcards(chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None):
-    """Glossary flashcards in the notebook's language, optionally for one chapter (e.g. "ch04").
+def flashcards(chapter: str | None = None, *, lang: str | None = None, course: "Course | None" = None,
+               terms: list[str] | None = None):
+    """Glossary flashcards in the notebook's language, optionally for one chapter (e.g. "ch04")
+    or for the given term ids (the spaced review's due terms).
 
     The card shows the term; "Flip" shows it in the other language with its definition;
     "I knew it" / "Not yet" record the answer in the progress store and move on. Terms the
     learner has not yet known come first. Returns the ``ipywidgets.VBox`` to display; its
     ``deck`` attribute is the :class:`Flashcards` controller.
     """
-    return Flashcards(chapter, lang=lang, course=course).widget
+    return Flashcards(chapter, lang=lang, course=course, terms=terms).widget

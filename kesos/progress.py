@@ -520,6 +520,7 @@ class ProgressStore:
         self._newer: int | None = None  # user_version of a newer-schema file (opened read-only)
         self._pending: dict[str, Attempt] = {}  # uid -> attempt not in the database
         self._memory_only: set[str] = set()  # pending uids not even in a spill file
+        self._provisional_uids: set[str] = set()  # spilled before their learner id was known
         self._reason: str | None = None
         self._message: str | None = None
         self._detail = ""  # the error text behind _reason (for the warning line)
@@ -687,7 +688,7 @@ class ProgressStore:
             return self._current_learner()
 
     def to_dataframe(self):
-        """All attempts as a pandas DataFrame (one row per attempt, columns = Attempt fields)."""
+        """This learner's attempts as a pandas DataFrame (one row each, columns = Attempt fields)."""
         import pandas as pd  # lazy: pandas is heavy and only the dashboard needs it
 
         records = [dataclasses.asdict(a) for a in self.attempts()]
@@ -862,10 +863,13 @@ class ProgressStore:
         for uid, rec in seen.items():
             if uid not in self._pending:
                 att = _attempt_from_spill(rec)
-                if rec.get("learner_provisional") and self._learner:
-                    att = dataclasses.replace(att, learner=self._learner)
+                if rec.get("learner_provisional"):
+                    # recorded before that session could read the file's learner id: it is the
+                    # file owner's answer (resolved when written, see _insert_all)
+                    self._provisional_uids.add(uid)
+                    if self._learner:
+                        att = dataclasses.replace(att, learner=self._learner)
                 self._pending[uid] = att
-        # pending attempts no longer in any spill were replayed by another process
 
     def _drain(self, wait: float, extra: list[Attempt] = ()) -> list[str]:  # type: ignore[assignment]
         """Replay spill files and in-memory pending attempts (then ``extra``, a new attempt) into
@@ -1175,7 +1179,9 @@ class ProgressStore:
     def _mine(self, att: Attempt, learner: str) -> bool:
         if att.learner == learner:
             return True
-        return att.learner == self._provisional_learner and learner == self._learner
+        owner = self._learner or self._provisional_learner
+        return learner == owner and (att.learner == self._provisional_learner
+                                     or att.uid in self._provisional_uids)
 
     @staticmethod
     def _rollback(conn: sqlite3.Connection) -> None:
@@ -1281,7 +1287,8 @@ class ProgressStore:
         conn.execute("BEGIN IMMEDIATE")
         for att in items:
             learner = att.learner
-            if learner == self._provisional_learner and self._learner:
+            if self._learner and (learner == self._provisional_learner
+                                  or att.uid in self._provisional_uids):
                 learner = self._learner  # queued before the file could be read
             cur = conn.execute(
                 "INSERT INTO attempts (learner, item_id, activity_type, answer, score, max_score,"

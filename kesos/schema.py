@@ -173,6 +173,9 @@ class ActivityBase(Strict):
     cites: list[Id] = Field(default_factory=list, description="definitions or lists whose citation is shown")
     hints: list[Text] = Field(default_factory=list)
     tags: list[Id] = Field(default_factory=list)
+    review_of: Id | None = Field(
+        None, description="id of an earlier activity this one deliberately reviews (lint then allows the overlap)"
+    )
 
 
 class Option(Strict):
@@ -265,9 +268,62 @@ class ClassificationActivity(ActivityBase):
 
 
 class RoleFit(Strict):
-    best: list[Id] = Field(min_length=1)
-    acceptable: list[Id] = Field(default_factory=list)
-    why: dict[Id, Text] = Field(description="rationale for each best and acceptable role")
+    """The key of a vignette for one role list."""
+
+    best: list[Id] = Field(default_factory=list, description="the role(s) that fit best (empty only with none_fits)")
+    acceptable: list[Id] = Field(default_factory=list, description="roles that fit partly (default half credit)")
+    why: dict[Id, Text] = Field(default_factory=dict, description="rationale for each best and acceptable role")
+    mode: Literal["any_of", "all_of"] = Field(
+        "any_of",
+        description="any_of: any best role is a full answer; all_of: the answer needs every best role together",
+    )
+    credit: dict[Id, float] = Field(
+        default_factory=dict,
+        description="credit for an acceptable role, 0 to below 1, instead of the default 0.5",
+    )
+    why_not: dict[Id, Text] = Field(
+        default_factory=dict,
+        description="case-specific reason why a tempting role does not fit (shown instead of the generic text)",
+    )
+    none_fits: bool = Field(False, description="true when no role of this list fits; put the closest in acceptable")
+    why_none: Text | None = Field(None, description="with none_fits: why no role of this list fits")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.none_fits:
+            if self.best:
+                raise ValueError("best: a key with none_fits: true has no best role — move the closest roles to acceptable")
+            if self.why_none is None:
+                raise ValueError("why_none: none_fits: true needs why_none, the reason no role of this list fits — add it")
+            if self.mode == "all_of":
+                raise ValueError("mode: all_of needs best roles; it cannot go with none_fits: true — remove one")
+        else:
+            if not self.best:
+                raise ValueError("best: name at least one role, or set none_fits: true when no role fits")
+            if self.why_none is not None:
+                raise ValueError("why_none: only used with none_fits: true — remove it or set none_fits: true")
+        if self.mode == "all_of" and len(self.best) < 2:
+            raise ValueError("mode: all_of needs at least two best roles — add one or use any_of")
+        overlap = set(self.best) & set(self.acceptable)
+        if overlap:
+            raise ValueError(f"{sorted(overlap)[0]!r} is both best and acceptable — keep it in one of them")
+        missing = [r for r in self.best + self.acceptable if r not in self.why]
+        if missing:
+            raise ValueError(f"why: no rationale for {missing[0]!r} — add one")
+        for r, value in self.credit.items():
+            if r not in self.acceptable:
+                raise ValueError(
+                    f"credit.{r}: credit is only for acceptable roles (best roles earn full credit) — "
+                    f"add {r!r} to acceptable or remove its credit"
+                )
+            if not 0 <= value < 1:
+                raise ValueError(f"credit.{r}: {value} is out of range — use 0 up to (not including) 1")
+        keyed = [r for r in self.why_not if r in self.best or r in self.acceptable]
+        if keyed:
+            raise ValueError(
+                f"why_not.{keyed[0]}: {keyed[0]!r} is keyed as best or acceptable — its rationale belongs in why"
+            )
+        return self
 
 
 class Reading(Strict):
@@ -280,6 +336,7 @@ class VignetteActivity(ActivityBase):
     case: Text
     role_list: Id | None = Field(None, description="fix the role list; empty lets the learner choose")
     discussion: bool = False
+    follows: Id | None = Field(None, description="id of the vignette this case continues (shown after it)")
     fits: dict[Id, RoleFit] = Field(description="for every role list: best and acceptable roles")
     readings: list[Reading] = Field(default_factory=list, description="competing readings (discussion cases)")
 
@@ -287,13 +344,8 @@ class VignetteActivity(ActivityBase):
     def _discussion(self):
         if self.discussion and len(self.readings) < 2:
             raise ValueError("readings: a discussion case needs at least two competing readings")
-        for list_id, fit in self.fits.items():
-            overlap = set(fit.best) & set(fit.acceptable)
-            if overlap:
-                raise ValueError(f"fits.{list_id}: {sorted(overlap)[0]!r} is both best and acceptable")
-            missing = [r for r in fit.best + fit.acceptable if r not in fit.why]
-            if missing:
-                raise ValueError(f"fits.{list_id}.why: no rationale for {missing[0]!r} — add one")
+        if self.follows == self.id:
+            raise ValueError("follows: a case cannot follow itself — name the earlier case")
         return self
 
 
@@ -301,6 +353,37 @@ class OpenActivity(ActivityBase):
     type: Literal["open"]
     model_answer: Text
     rubric: list[Text] = Field(min_length=1)
+
+
+class Phrasings(Strict):
+    """Accepted phrasings of one element, per language (all are matched, whatever the notebook's language)."""
+
+    id: list[NonEmpty] = Field(min_length=1, description="Bahasa Indonesia phrasings")
+    en: list[NonEmpty] = Field(min_length=1, description="English phrasings")
+
+
+class RecallElement(Strict):
+    """One element a written answer must contain (a key idea of a definition, an entry of a list)."""
+
+    id: Id
+    label: Text = Field(description="the element, as shown after checking")
+    accept: Phrasings = Field(description="short phrasings that count as this element (word forms are matched)")
+
+
+class RecallActivity(ActivityBase):
+    """Written recall: the learner writes a definition or a list from memory."""
+
+    type: Literal["recall"]
+    elements: list[RecallElement] = Field(min_length=1)
+    model_answer: Text
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [e.id for e in self.elements]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"elements: id {dup[0]!r} is used twice — give each element its own id")
+        return self
 
 
 Activity = Annotated[
@@ -311,11 +394,12 @@ Activity = Annotated[
         ClassificationActivity,
         VignetteActivity,
         OpenActivity,
+        RecallActivity,
     ],
     Field(discriminator="type"),
 ]
 
-ACTIVITY_TYPES = ("choice", "matching", "ordering", "classification", "vignette", "open")
+ACTIVITY_TYPES = ("choice", "matching", "ordering", "classification", "vignette", "open", "recall")
 
 
 class GlossaryTerm(Strict):

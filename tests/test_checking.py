@@ -26,6 +26,7 @@ EMPTY = {
     "classification": {},
     "vignette": {"role_list": None, "roles": [], "confidence": None, "justification": ""},
     "open": {"text": "   ", "rubric": [True], "revealed": True},
+    "recall": {"text": "   "},
 }
 
 

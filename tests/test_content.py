@@ -275,7 +275,7 @@ def test_at_most_twenty_lines_per_file_then_how_many_more(edit):
     """A file with dozens of problems prints 20 of them and one line '… and N more problems'."""
     import re
 
-    root = edit("content/activities/ch07.yaml", lambda s: re.sub(r', en: "[^"]*"', "", s))
+    root = edit("content/activities/ch07.yaml", lambda s: re.sub(r', en: "(?:[^"\\]|\\.)*"', "", s))
     code, lines, _ = _validate(root)
     mine = [ln for ln in lines if ln.startswith("content/activities/ch07.yaml")]
     assert code == 1 and len(mine) == 21
@@ -326,3 +326,12 @@ def test_warnings_are_printed_but_fail_only_with_strict(tmp_path):
     assert lines[-1].startswith("OK:") and "1 warning" in err
     assert _validate(root, "--strict")[0] == 1
     assert C.load_course(root).activity("v-read")
+
+
+def test_a_role_list_naming_an_unknown_role_gives_no_follow_on_lines(edit):
+    """A typo in a role list's entry is one line on the role list — the vignettes keyed on that
+    list are not told that their role 'is not in the list'."""
+    root = edit("content/roles.yaml", lambda s: s.replace("role: broker", "role: brokr", 1))
+    code, lines, _ = _validate(root)
+    assert code == 1
+    assert len(lines) == 1 and "unknown role id 'brokr' — did you mean 'broker'?" in lines[0], lines

@@ -93,7 +93,7 @@ def course_calls(path: Path) -> list[tuple]:
                 calls.append(("show", args[0]))
             elif name == "kesos.quiz" and len(args) == 1 and set(kwargs) <= {"title"}:
                 calls.append(("quiz", tuple(args[0])))
-            elif name and name.startswith("kesos.figures.") and "lang" not in kwargs:
+            elif name and name.startswith(("kesos.figures.", "kesos.study.")) and "lang" not in kwargs:
                 calls.append((name.removeprefix("kesos."), _freeze(args), tuple(sorted(kwargs.items()))))
             else:
                 calls.append(("other", ast.get_source_segment(cell["source"], stmt) or cell["source"]))
@@ -312,9 +312,13 @@ ERRATA: dict[str, str] = {
     "traditional stress": r"\btraditional stress\b",
     "The social work professional promotes": r"\bsocial work professional promotes\b",
     "practice consist of": r"\bpractice consist of\b",
+    "meladjusment": r"\bmeladjusment\b",
 }
 ERRATA_RE = {name: re.compile(rx, re.IGNORECASE) for name, rx in ERRATA.items()}
-ERRATA_DIRS = ("content", "notebooks", "glossary", "exercises", "solutions")
+ERRATA_DIRS = ("content", "notebooks", "glossary", "exercises", "solutions", "docs")
+# The lecturers' errata page maps each wrong form to its correction: the one place it may appear.
+ERRATA_PAGE = "docs/errata.md"
+ERRATA_ALLOW = {ERRATA_PAGE}
 TEXT_SUFFIXES = {".yaml", ".yml", ".md", ".html", ".txt", ".py"}
 SKIP_PARTS = {".ipynb_checkpoints", "__pycache__"}
 
@@ -353,14 +357,16 @@ def errata_files() -> list[Path]:
     for d in ERRATA_DIRS:
         for p in sorted((ROOT / d).rglob("*")):
             if p.is_file() and (p.suffix == ".ipynb" or p.suffix in TEXT_SUFFIXES) and not SKIP_PARTS & set(p.parts):
-                out.append(p)
+                if rel(p) not in ERRATA_ALLOW:
+                    out.append(p)
     return out
 
 
 def test_no_chapter_errors_in_learner_material():
     """None of the source chapter's typos, misspelt names or mistranslations (CONTENT_NOTES §2)
-    appears in content/, notebooks/, glossary/, exercises/ or solutions/. The only exception is a
-    YAML `note` field, which may name an error to explain its correction."""
+    appears in content/, notebooks/, glossary/, exercises/, solutions/ or docs/. The exceptions are
+    the lecturers' errata page (docs/errata.md) and a YAML `note` field, which may name an error to
+    explain its correction."""
     hits = []
     for path in errata_files():
         for where, text in _texts(path):
@@ -370,12 +376,28 @@ def test_no_chapter_errors_in_learner_material():
     assert not hits, "the chapter's errors appear in learner material:\n" + "\n".join(hits)
 
 
+def test_errata_page_maps_every_error_in_both_languages():
+    """docs/errata.md shows every wrong form the errata check knows, in an Indonesian and an English
+    section, each next to its correction (so a reader of the thesis can match what they read)."""
+    text = (ROOT / ERRATA_PAGE).read_text(encoding="utf-8")
+    assert "## Bahasa Indonesia" in text and "## English" in text
+    id_part, en_part = text.split("## English", 1)
+    variants = {"tradisional stress", "tekanan tradisional", "traditional stress"}  # other spellings of one error
+    for name, rx in ERRATA_RE.items():
+        if name not in variants:
+            assert rx.search(id_part) and rx.search(en_part), f"{ERRATA_PAGE} does not show {name!r} in both sections"
+    for correction in ("Friedlander", "DuBois & Miley", "Bartlett", "asesmen", "menawarkan", "transisional",
+                       "maladjustment", "terapi kelompok", "group therapy"):
+        assert correction in text, correction
+
+
 @pytest.mark.parametrize("sample", [
     "a state condition of human well-being that exsist",
     "Friendlander & Apte", "Barlett dalam Fahrudin", "Dubois dan milley", "Social Grup Work",
     "Tahap Assesment", "e. Advocat:", "mereka yang menertawakan atau menyediakan layanan",
     "tekanan situasional atau tradisional", "The social work professional promotes",
     "Social work practice consist of", "agancies", "capaties", "enchance", "prefession", "funcioning",
+    "kumpulan frustasi atau meladjusment",
 ])
 def test_errata_patterns_catch_the_chapter_wording(sample):
     """The errata check really catches each error as the chapter writes it."""
@@ -386,12 +408,34 @@ def test_errata_patterns_catch_the_chapter_wording(sample):
     "secara tradisional pekerjaan sosial mempunyai tiga metode pokok", "tekanan transisional",
     "the advocate role", "Advokat", "Bartlett (1970)", "DuBois & Miley", "assessment",
     "Social work practice consists of", "The social work profession promotes", "a condition or state",
-    "menawarkan atau menyediakan layanan", "Friedlander",
+    "menawarkan atau menyediakan layanan", "Friedlander", "maladjustment",
 ])
 def test_errata_patterns_spare_correct_wording(sample):
     """The errata check does not flag correct wording (e.g. “secara tradisional” is normal
     Indonesian; only the mistranslated phrase is an error)."""
     assert not any(rx.search(sample) for rx in ERRATA_RE.values()), sample
+
+
+# --------------------------------------------------------------------------- headings
+
+# The chosen headings (docs/style-terms.md): one wording per language in every chapter notebook.
+HEADINGS = {
+    "id": {"objectives": "**Tujuan pembelajaran.**", "summary": "## Rangkuman", "references": "## Daftar pustaka"},
+    "en": {"objectives": "**Learning objectives.**", "summary": "## Summary", "references": "## References"},
+}
+RETIRED_HEADINGS = {"id": ("**Tujuan belajar.**", "## Ringkasan"), "en": ("**Learning goals.**", "## Recap")}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_notebooks_use_the_chosen_headings(lang):
+    """Every chapter notebook (01–07) uses the chosen headings for objectives, summary and
+    references, and none uses a retired variant ("Tujuan belajar", "Ringkasan")."""
+    problems = []
+    for path in sorted((ROOT / "notebooks" / lang).glob("0[1-7]_*.ipynb")):
+        text = "\n".join(c["source"] for c in read_cells(path) if c["cell_type"] == "markdown")
+        problems += [f"{rel(path)}: no {h!r}" for h in HEADINGS[lang].values() if h not in text]
+        problems += [f"{rel(path)}: retired heading {h!r}" for h in RETIRED_HEADINGS[lang] if h in text]
+    assert not problems, "\n".join(problems)
 
 
 # --------------------------------------------------------------------------- the start page

@@ -148,13 +148,15 @@ def _html_of(obj) -> str:
 
 
 def _broken_copy(tmp_path: Path) -> Path:
-    """The minimal course with a broken activities file whose problem line holds HTML."""
+    """The minimal course with broken activity files: a problem line holding HTML, an impossible
+    date and a number past Python's 4300-digit limit (both once a ValueError in the notebook)."""
     root = tmp_path / "course"
     shutil.copytree(MINIMAL, root)
-    (root / "content" / "activities" / "broken.yaml").write_text(
-        "schema_version: 1\nactivities:\n  - id: q-broken\n    type: open\n    chapter: ch01\n"
-        '    "<b>bold</b>": 1\n', encoding="utf-8",
-    )
+    head = "schema_version: 1\nactivities:\n  - id: q-broken\n    type: open\n    chapter: ch01\n"
+    acts = root / "content" / "activities"
+    (acts / "broken.yaml").write_text(head + '    "<b>bold</b>": 1\n', encoding="utf-8")
+    (acts / "date.yaml").write_text(head.replace("q-broken", "q-date") + "    tags: [2026-13-45]\n", encoding="utf-8")
+    (acts / "int.yaml").write_text(head.replace("q-broken", "q-int") + f"    minutes: {'9' * 5000}\n", encoding="utf-8")
     return root
 
 
@@ -170,6 +172,8 @@ def test_broken_content_shows_problem_lines_not_tracebacks(tmp_path, monkeypatch
     _, problems = parse(root)
     lines = [str(p) for p in problems if p.is_error]
     assert any("<b>bold</b>" in line for line in lines)
+    assert any("'2026-13-45' is not a real date" in line for line in lines)
+    assert any("int.yaml:6:14: this number is far too long" in line for line in lines), lines
     kesos.setup(lang)
     try:
         objects = {

@@ -1,6 +1,7 @@
 """The glossary: content coverage, search, the widgets, and the generated pages."""
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -382,7 +383,12 @@ def test_pages_are_alphabetical_escaped_and_linked(course):
         for r in term.related:
             assert f'href="#term-{r}"' in page and f"(#term-{r})" in md
     assert "@media print" in page and "<script" not in page
-    assert "Midgley, dalam Adi 2015:23" in page and "Midgley, in Adi 2015:23" in page
+    # each citation is printed once (issue 11: it used to print twice, once per language)
+    assert "Midgley, dalam Adi 2015:23" in page and "Midgley, in Adi 2015:23" not in page
+    for term in course.glossary.values():
+        if term.cite:
+            block = page[page.index(f'id="term-{term.id}"'):].split("</article>")[0]
+            assert block.count(html.escape(course.cite(term.cite, "id"))) == 1, term.id
 
 
 def test_html_page_escapes_content(course):

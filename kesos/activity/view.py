@@ -181,6 +181,7 @@ def text_view(activity, course, lang, learner_id):
 
 
 view("open")(text_view)
+view("recall")(text_view)  # written recall: prompt and a text box; never the key elements
 
 
 # --------------------------------------------------------------------------- result JSON

@@ -601,6 +601,7 @@ export function textRenderer(ctx) {
 }
 
 registerType("open", textRenderer);
+registerType("recall", textRenderer);
 
 // --------------------------------------------------------------------------- several at once
 
