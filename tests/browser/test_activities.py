@@ -1,4 +1,4 @@
-"""The activity component in a real JupyterLab (headless Chromium). For each of the six types:
+"""The activity component in a real JupyterLab (headless Chromium). For each type:
 a wrong answer shows explanatory feedback (not the key), then the right answer is confirmed —
 once by mouse and once by keyboard alone; ordering and matching by drag and drop; screenshots
 of every type in the light and the dark theme; keys typed in an activity never reach Lab's
@@ -30,6 +30,7 @@ IDS = {  # must match the notebook's kesos.show(...) calls
     "classification": "c01-classify-views",
     "vignette": "c07-v-pbi",
     "open": "c01-essay-views",
+    "recall": "c01-recall-midgley",
 }
 LANG = "en"  # the notebook's kesos.setup("en")
 TIMEOUT = 30_000
@@ -110,6 +111,8 @@ def answer_by_mouse(page, act, kind, a, course, answer) -> None:
             act.get_by_role("checkbox", name=C.role_label(course, answer["role_list"], role, LANG), exact=True).check()
         act.get_by_role("radio", name="Sure", exact=True).check()
         act.locator("input.kesos-justification").fill(answer.get("justification") or "")
+    elif kind == "recall":
+        act.locator("textarea").fill(answer["text"])
     elif kind == "open":
         act.locator("textarea").fill(answer["text"])
         for i, tick in enumerate(answer["rubric"]):
@@ -162,6 +165,9 @@ def wrong_then_right(page, kind, course, answer_fn) -> None:
         elif kind == "vignette":
             expect(fb).to_contain_text("Does not fit")
             expect(fb).to_contain_text("It fits when:")
+        elif kind == "recall":
+            expect(fb).to_contain_text("elements are in your answer")
+            expect(fb).not_to_contain_text("Missed")  # the missing key elements wait for the reveal
         if kind != "vignette" or not a.discussion:
             expect(act.locator("button.kesos-reveal-key")).to_be_visible()  # "Show answer"
     answer_fn(page, act, kind, a, course, C.keyed_answer(a, course, LANG))
@@ -260,6 +266,10 @@ def answer_by_keyboard(page, act, kind, a, course, answer) -> None:
         page.keyboard.press("Tab")
         page.keyboard.press("Control+A")
         page.keyboard.type(answer.get("justification") or "-")
+    elif kind == "recall":
+        act.locator("textarea").focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer["text"])
     elif kind == "open":
         act.locator("textarea").focus()
         page.keyboard.press("Control+A")
