@@ -165,15 +165,23 @@ def notebooks(runs: int) -> None:
     base = Path(tempfile.mkdtemp()) / "imports.ipynb"  # what every chapter pays before its first activity
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import kesos\nkesos.setup('en')\nkesos.activity.current_course()\nimport kesos.activity.widget")]), base)
-    empty, imports, chapter = [], [], []
-    for _ in range(runs):  # interleaved, so load on the machine hits all three alike
+    only = Path(tempfile.mkdtemp()) / "activities.ipynb"  # the imports, then only ch04's activity cells
+    cells = [c for c in nbformat.read(ch04, as_version=4).cells
+             if c.cell_type == "code" and ("kesos.show(" in c.source or "kesos.quiz(" in c.source)]
+    nbformat.write(nbformat.v4.new_notebook(cells=nbformat.read(base, as_version=4).cells + cells), only)
+    empty, imports, acts, chapter = [], [], [], []
+    for _ in range(runs):  # interleaved, so load on the machine hits all alike
         empty.append(execute(None)[0])
         imports.append(execute(base)[0])
+        acts.append(execute(only)[0])
         chapter.append(execute(ch04)[0])
     e, i, c = (statistics.median(x) for x in (empty, imports, chapter))
+    a = statistics.median(acts)
     print(f"headless execution (nbclient, fresh kernel each; median of {runs}, interleaved):")
     print(f"  empty notebook                              {e:6.2f} s")
     print(f"  import kesos + load the course + component  {i:6.2f} s   ({i / e:4.2f} x empty)")
+    print(f"  the same + chapter 04's {len(cells)} activity cells only    {a:6.2f} s   "
+          f"(+{(a - i) * 1000 / max(count_activities(ch04), 1):.0f} ms per activity)")
     print(f"  chapter 04 ({count_activities(ch04)} activities, figures, tables)   {c:6.2f} s")
     print(f"  ratio chapter 04 / empty                    {c / e:6.2f} x   (goal <= 1.5x: {verdict(c / e <= 1.5)})")
     print(f"  ratio chapter 04 / imports-and-course       {c / i:6.2f} x   (what the chapter's own cells add)")

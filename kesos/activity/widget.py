@@ -8,6 +8,7 @@ policy and replies with result JSON (``self.send``). Every reply goes through :m
 from __future__ import annotations
 
 import pathlib
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,7 +95,14 @@ class ActivityWidget(anywidget.AnyWidget):
     def _subscribe(self) -> None:
         sub = getattr(self.store, "subscribe", None)  # kesos.progress (issue 8)
         if sub is not None and self._unsubscribe is None:
-            self._unsubscribe = sub(self._saved)
+            ref = weakref.WeakMethod(self._saved)  # a re-run cell's old component can be collected
+
+            def saved(uids, ref=ref):
+                method = ref()
+                if method is not None:
+                    method(uids)
+
+            self._unsubscribe = sub(saved)
 
     def _saved(self, saved_uids) -> None:
         """The store wrote queued attempts: turn "not saved yet" into "saved"."""

@@ -1,4 +1,4 @@
-"""The activity component in a real JupyterLab (headless Chromium). For each of the six types:
+"""The activity component in a real JupyterLab (headless Chromium). For each type:
 a wrong answer shows explanatory feedback (not the key), then the right answer is confirmed —
 once by mouse and once by keyboard alone; ordering and matching by drag and drop; screenshots
 of every type in the light and the dark theme; keys typed in an activity never reach Lab's
@@ -9,6 +9,8 @@ course) is opened and run once for the whole module; answers come from kesos.che
 and wrong answers.
 """
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -28,6 +30,7 @@ IDS = {  # must match the notebook's kesos.show(...) calls
     "classification": "c01-classify-views",
     "vignette": "c07-v-pbi",
     "open": "c01-essay-views",
+    "recall": "c01-recall-midgley",
 }
 LANG = "en"  # the notebook's kesos.setup("en")
 TIMEOUT = 30_000
@@ -108,6 +111,8 @@ def answer_by_mouse(page, act, kind, a, course, answer) -> None:
             act.get_by_role("checkbox", name=C.role_label(course, answer["role_list"], role, LANG), exact=True).check()
         act.get_by_role("radio", name="Sure", exact=True).check()
         act.locator("input.kesos-justification").fill(answer.get("justification") or "")
+    elif kind == "recall":
+        act.locator("textarea").fill(answer["text"])
     elif kind == "open":
         act.locator("textarea").fill(answer["text"])
         for i, tick in enumerate(answer["rubric"]):
@@ -160,6 +165,9 @@ def wrong_then_right(page, kind, course, answer_fn) -> None:
         elif kind == "vignette":
             expect(fb).to_contain_text("Does not fit")
             expect(fb).to_contain_text("It fits when:")
+        elif kind == "recall":
+            expect(fb).to_contain_text("elements are in your answer")
+            expect(fb).not_to_contain_text("Missed")  # the missing key elements wait for the reveal
         if kind != "vignette" or not a.discussion:
             expect(act.locator("button.kesos-reveal-key")).to_be_visible()  # "Show answer"
     answer_fn(page, act, kind, a, course, C.keyed_answer(a, course, LANG))
@@ -258,6 +266,10 @@ def answer_by_keyboard(page, act, kind, a, course, answer) -> None:
         page.keyboard.press("Tab")
         page.keyboard.press("Control+A")
         page.keyboard.type(answer.get("justification") or "-")
+    elif kind == "recall":
+        act.locator("textarea").focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(answer["text"])
     elif kind == "open":
         act.locator("textarea").focus()
         page.keyboard.press("Control+A")
@@ -321,6 +333,7 @@ def drag(page, source, target, dy: float = 0) -> None:
 
 def test_drag_and_drop_ordering_and_matching(nb, course):
     page = nb
+    page.set_viewport_size({"width": 1400, "height": 2400})  # source and target on screen together
     with harness.screenshot_on_failure(page, "drag"):
         # ordering: drag each entry to its place
         a = course.activity(IDS["ordering"])
@@ -341,20 +354,38 @@ def test_drag_and_drop_ordering_and_matching(nb, course):
         # matching: drag each name onto its definition
         a = course.activity(IDS["matching"])
         act = activity(page, "matching")
-        act.scroll_into_view_if_needed()
+        act.evaluate("e => e.scrollIntoView({block: 'start'})")
         retry(act)
         key = C.keyed_answer(a, course, LANG)
         for k, p in enumerate(a.pairs):
             row = act.locator(".kesos-row").nth(k)
-            row.scroll_into_view_if_needed()
             drag(page, act.locator(f".kesos-chip[data-choice='{key[p.definition]}']"), row)
             expect(row.locator("select")).to_have_value(key[p.definition])
         click_check(act)
         expect(feedback(act)).to_contain_text("Well done", timeout=TIMEOUT)
         assert page.console_errors == []
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_ids_are_unique_across_activities(nb):
+    """Every model imports its own copy of the module: label/for ids must still be unique."""
+    dupes = nb.evaluate("() => { const ids = [...document.querySelectorAll('.kesos-activity [id]')].map(e => e.id);"
+                        " return ids.filter((x, i) => ids.indexOf(x) !== i); }")
+    assert dupes == []
 
 
 # --------------------------------------------------------------------------- themes
+
+
+def rgb_contrast(a: str, b: str) -> float:
+    """WCAG contrast of two CSS rgb()/rgba() colours (alpha ignored)."""
+    def lum(c):
+        r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", c)[:3])
+        f = lambda v: v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4  # noqa: E731
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b)
+
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def test_screenshots_of_every_type_in_light_and_dark_theme(nb, course):
@@ -369,6 +400,9 @@ def test_screenshots_of_every_type_in_light_and_dark_theme(nb, course):
             act.scroll_into_view_if_needed()
             colour = act.evaluate("e => getComputedStyle(e).getPropertyValue('--kesos-ok').trim()")
             assert colour == ("#1b5e20" if light == "true" else "#81c784"), (theme, colour)
+            fg, bg = act.locator("button.kesos-check").evaluate(
+                "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]")
+            assert rgb_contrast(fg, bg) >= 4.5, (theme, "Check button", fg, bg)
             path = harness.SCREENSHOT_DIR / f"activity-{kind}-{'light' if light == 'true' else 'dark'}.png"
             act.screenshot(path=str(path))
             harness.SAVED_SCREENSHOTS.append(path)

@@ -50,7 +50,9 @@ export function paragraphs(text, cls) {
 }
 
 function uid(prefix) {
-  SEQ += 1;
+  // one counter per page: in Jupyter every model imports its own copy of this module
+  SEQ = (globalThis.__kesosSeq || SEQ) + 1;
+  globalThis.__kesosSeq = SEQ;
   return `kesos-${prefix}-${SEQ}`;
 }
 
@@ -137,7 +139,7 @@ export function renderActivity(el, view, { send, onReply } = {}) {
       return;
     }
     shown = msg;
-    const box = h("div", { class: `kesos-result kesos-verdict-${msg.verdict}`, "data-verdict": msg.verdict });
+    const box = h("div", { class: `kesos-result kesos-verdict-${msg.verdict}` });
     if (msg.restored) box.append(h("p", { class: "kesos-restored" }, h("em", { text: ui.restored_note })));
     const head = h("p", { class: "kesos-headline", tabindex: "-1" },
       h("span", { class: "kesos-sym", "aria-hidden": "true", "data-verdict": msg.verdict, text: msg.symbol }),
