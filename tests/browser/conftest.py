@@ -41,8 +41,11 @@ def lab_server(tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance():
+    """Playwright's sync API, started per test module and stopped after it: while it runs it
+    leaves its event loop marked as running in this thread (its greenlet), which would break
+    any later test that uses asyncio.run or Playwright itself."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:  # pragma: no cover - playwright is in requirements.txt
@@ -52,7 +55,7 @@ def playwright_instance():
     pw.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     """Headless Chromium: the system one (KESOS_CHROMIUM) first, else Playwright's own."""
     browser = harness.launch_chromium(playwright_instance)
