@@ -67,10 +67,8 @@ def browser(playwright_instance):
 def page(browser, request):
     """A new 1400x1000 page; console and page errors are collected in ``page.console_errors``.
     On failure a screenshot is saved under test-artifacts/screenshots/."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(harness.PAGE_LOAD_TIMEOUT_MS)
-    page = context.new_page()
-    harness.attach_error_collectors(page)
+    page = harness.new_page(browser)
+    context = page.context
     yield page
     failed = any(getattr(getattr(request.node, f"rep_{when}", None), "failed", False) for when in ("setup", "call"))
     if failed and not getattr(page, "kesos_failure_screenshot", False):

@@ -270,6 +270,17 @@ def launch_chromium(playwright):
 BENIGN_CONSOLE_ERRORS: list[re.Pattern] = []
 
 
+def new_page(browser, *, default_timeout: bool = True):
+    """A fresh 1400x1000 page in a context of its own (``page.context``), collecting console and
+    page errors in ``page.console_errors``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    if default_timeout:
+        context.set_default_timeout(PAGE_LOAD_TIMEOUT_MS)
+    page = context.new_page()
+    attach_error_collectors(page)
+    return page
+
+
 def attach_error_collectors(page) -> list[str]:
     """Collect console errors and uncaught page errors into a list (also ``page.console_errors``)."""
     errors: list[str] = []

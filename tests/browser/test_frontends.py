@@ -71,9 +71,8 @@ def test_notebook7_smoke(browser, tmp_path):
          "--ServerApp.port_retries=0", "--IdentityProvider.token={token}", "--ServerApp.root_dir={root}",
          *(["--ServerApp.allow_root=True"] if harness.is_root() else [])],
         tmp_path / "nb7", "api/status?token={token}")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    harness.attach_error_collectors(page)
+    page = harness.new_page(browser, default_timeout=False)
+    context = page.context
     try:
         with harness.screenshot_on_failure(page, "notebook7"):
             page.goto(f"{base}notebooks/{quote(NOTEBOOK)}?token={quote(token)}", wait_until="domcontentloaded")
@@ -99,9 +98,8 @@ def test_voila_smoke(browser, tmp_path):
         ["voila", NOTEBOOK, "--no-browser", "--Voila.ip=127.0.0.1", "--port={port}",
          "--Voila.open_browser=False", *(["--ServerApp.allow_root=True"] if harness.is_root() else [])],
         tmp_path / "voila", "")
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    harness.attach_error_collectors(page)
+    page = harness.new_page(browser, default_timeout=False)
+    context = page.context
     try:
         with harness.screenshot_on_failure(page, "voila"):
             page.goto(base, wait_until="domcontentloaded", timeout=TIMEOUT)
@@ -126,9 +124,8 @@ def test_not_saved_note_while_the_database_is_locked(lab_server, browser, tmp_pa
                  f"set_store(ProgressStore({str(db)!r}, timeout=0.3, retry_interval=0.5))\nkesos.setup('en')"),
         ("code", f"kesos.show({CHOICE_ID!r})"),
     ])
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    harness.attach_error_collectors(page)
+    page = harness.new_page(browser, default_timeout=False)
+    context = page.context
     locker = None
     try:
         with harness.screenshot_on_failure(page, "not-saved"):

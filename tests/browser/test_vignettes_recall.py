@@ -27,10 +27,8 @@ def course():
 
 @pytest.fixture(scope="module")
 def nb(lab_server, browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(harness.PAGE_LOAD_TIMEOUT_MS)
-    page = context.new_page()
-    harness.attach_error_collectors(page)
+    page = harness.new_page(browser)
+    context = page.context
     with harness.screenshot_on_failure(page, "vignettes-recall-open"):
         harness.open_notebook(page, lab_server, NOTEBOOK)
         harness.run_all_cells(page)
