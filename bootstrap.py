@@ -393,6 +393,7 @@ def cmd_test(args):
     tmp = tempfile.mkdtemp(prefix="kesos-test-")
     # Tests never touch the learner's real progress.
     env["KESOS_PROGRESS_DB"] = os.path.join(tmp, "progress.sqlite3")
+    env["KESOS_CACHE_DIR"] = os.path.join(tmp, "cache")  # nor the user's cache of parsed content
     say("running: " + " ".join(cmd[1:]))
     sys.stdout.flush()
     try:

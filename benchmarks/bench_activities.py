@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("KESOS_PROGRESS_DB", str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
 
+from benchmarks.installed import python_as_installed  # noqa: E402
 from kesos import checking  # noqa: E402
 from kesos.activity import make_quiz, make_widget  # noqa: E402
 from kesos.activity.view import to_front  # noqa: E402
@@ -111,8 +112,10 @@ def kernel_side(course, repeat: int) -> None:
     print(f"  ratio kesos / jupyterquiz  {ours / jq:7.2f} x\n")
 
 
-def execute(path: Path | None, store_state: bool = True):
-    """Run a notebook headless (nbclient, fresh kernel); returns (seconds, widget models created)."""
+def execute(path: Path | None, store_state: bool = True, phases: list | None = None):
+    """Run a notebook headless, as ``NotebookClient.execute()`` does (fresh kernel, every cell, the
+    widget state, shutdown); returns (seconds, widget models created). ``phases`` gets
+    (kernel start, cells, shutdown) in seconds."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -121,8 +124,15 @@ def execute(path: Path | None, store_state: bool = True):
     t = time.perf_counter()
     client = NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=store_state,
                             resources={"metadata": {"path": str(path.parent if path else REPO)}})
-    client.execute()
+    with client.setup_kernel():
+        started = time.perf_counter()
+        for index, cell in enumerate(nb.cells):
+            client.execute_cell(cell, index)
+        client.set_widgets_metadata()
+        ran = time.perf_counter()
     seconds = time.perf_counter() - t
+    if phases is not None:
+        phases.append((started - t, ran - started, t + seconds - ran))
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     return seconds, len(state)
 
@@ -139,7 +149,7 @@ def count_activities(path: Path) -> int:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "kesos":
                 if node.func.attr == "show":
-                    n += 1
+                    n += len(node.args)
                 elif node.func.attr == "quiz" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
                     n += len(node.args[0].elts)
     return n
@@ -170,11 +180,13 @@ def notebooks(runs: int) -> None:
              if c.cell_type == "code" and ("kesos.show(" in c.source or "kesos.quiz(" in c.source)]
     nbformat.write(nbformat.v4.new_notebook(cells=nbformat.read(base, as_version=4).cells + cells), only)
     empty, imports, acts, chapter = [], [], [], []
+    empty_phases, chapter_phases = [], []
+    execute(ch04)  # warm: the content cache and the OS's file cache, as on any second run
     for _ in range(runs):  # interleaved, so load on the machine hits all alike
-        empty.append(execute(None)[0])
+        empty.append(execute(None, phases=empty_phases)[0])
         imports.append(execute(base)[0])
         acts.append(execute(only)[0])
-        chapter.append(execute(ch04)[0])
+        chapter.append(execute(ch04, phases=chapter_phases)[0])
     e, i, c = (statistics.median(x) for x in (empty, imports, chapter))
     a = statistics.median(acts)
     print(f"headless execution (nbclient, fresh kernel each; median of {runs}, interleaved):")
@@ -183,6 +195,9 @@ def notebooks(runs: int) -> None:
     print(f"  the same + chapter 04's {len(cells)} activity cells only    {a:6.2f} s   "
           f"(+{(a - i) * 1000 / max(count_activities(ch04), 1):.0f} ms per activity)")
     print(f"  chapter 04 ({count_activities(ch04)} activities, figures, tables)   {c:6.2f} s")
+    for name, ph in (("empty notebook", empty_phases), ("chapter 04", chapter_phases)):
+        start, cells, stop = (statistics.median(p[k] for p in ph) for k in range(3))
+        print(f"    {name:<15} kernel start {start:5.2f} s   cells {cells:5.2f} s   shutdown {stop:5.2f} s")
     print(f"  ratio chapter 04 / empty                    {c / e:6.2f} x   (goal <= 1.5x: {verdict(c / e <= 1.5)})")
     print(f"  ratio chapter 04 / imports-and-course       {c / i:6.2f} x   (what the chapter's own cells add)")
 
@@ -190,9 +205,11 @@ def notebooks(runs: int) -> None:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=50)
-    ap.add_argument("--runs", type=int, default=3, help="headless executions per notebook for the ratio")
+    ap.add_argument("--runs", type=int, default=7, help="headless executions per notebook for the ratio")
     ap.add_argument("--quick", action="store_true", help="kernel-side figures only")
     args = ap.parse_args(argv)
+    if not args.quick:
+        python_as_installed()
     course = load_course(REPO)
     kernel_side(course, args.repeat)
     if not args.quick:

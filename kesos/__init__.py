@@ -29,9 +29,29 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'kesos' has no attribute {name!r}")
 
 
+_EXIT_HOOK: list[bool] = []
+
+
+def _freeze_at_exit() -> None:
+    """Run last at interpreter exit (registered first): move every object still alive out of the
+    cyclic collector's reach, so the kernel's final collections do not walk the whole course,
+    pydantic and the widget libraries once more (0.1–0.2 s on every kernel shutdown or restart).
+    Nothing is lost: the progress store has closed by then (its exit hook runs before this one),
+    objects are still freed by reference counting, and Python does not promise ``__del__`` for
+    objects alive at exit. Recorded in docs/decisions.md."""
+    import gc
+
+    gc.freeze()
+
+
 def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
     """Set the notebook's language (``"id"`` or ``"en"``) and, optionally, where progress is kept."""
     set_language(lang)
+    if not _EXIT_HOOK:
+        import atexit
+
+        atexit.register(_freeze_at_exit)
+        _EXIT_HOOK.append(True)
     if progress_path is not None:
         from kesos.progress import ProgressStore, set_store
 
@@ -47,14 +67,17 @@ def setup(lang: str = "id", *, progress_path: str | None = None) -> None:
         install()
 
 
-def show(item_id: str, *, reveal: str = "after_two"):
-    """Show one activity by its id (the component is the cell's output).
+def show(*item_ids: str, reveal: str = "after_two"):
+    """Show an activity by its id (the component is the cell's output); several ids show several
+    activities, one after another, in one component (no running score: see :func:`quiz`).
 
     ``reveal="immediate"`` shows the key with the first feedback (review notebooks); by default
     it is shown after a second wrong answer or when the learner asks."""
-    from kesos.activity import make_widget
+    from kesos.activity import make_set, make_widget
 
-    return make_widget(item_id, reveal=reveal)
+    if len(item_ids) == 1:
+        return make_widget(item_ids[0], reveal=reveal)
+    return make_set(list(item_ids), reveal=reveal)
 
 
 def quiz(item_ids: list[str], title: str | None = None, *, reveal: str = "after_two"):

@@ -623,6 +623,79 @@ def _validate_file(rel: str, data: Any, model: type, problems: list[Problem], ga
     return out
 
 
+def _disk_cache_dir() -> Path | None:
+    """Where parsed YAML is kept between kernels: ``$KESOS_CACHE_DIR``, else the user cache folder;
+    ``KESOS_CACHE_DIR=off`` turns the cache off."""
+    env = os.environ.get("KESOS_CACHE_DIR")
+    if env == "off":
+        return None
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_path("kesos", appauthor=False)) / "content"
+
+
+def _loader_stamp() -> bytes:
+    """Changes whenever this loader (and so what a YAML file parses to) changes."""
+    import hashlib
+
+    if not _LOADER_STAMP:
+        src = Path(__file__).read_bytes() + yaml.__version__.encode()
+        _LOADER_STAMP.append(hashlib.blake2b(src, digest_size=8).hexdigest().encode())
+    return _LOADER_STAMP[0]
+
+
+_LOADER_STAMP: list[bytes] = []
+
+
+def _plain(data: Any) -> bool:
+    """Only JSON's own types (string keys, no dates): what survives a JSON round trip unchanged."""
+    if isinstance(data, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in data.items())
+    if isinstance(data, list):
+        return all(_plain(v) for v in data)
+    return data is None or isinstance(data, (str, bool, int, float))
+
+
+def _parsed_yaml(raw: bytes, rel: str, digest: bytes) -> tuple[Any, list[Problem]]:
+    """:func:`_yaml_from_bytes`, remembered on disk by the file's bytes: parsing the course's YAML
+    is most of what loading it costs a new kernel (about 0.2 s), reading the same data back as JSON
+    a few milliseconds. Only files that parse without a problem and hold plain JSON types are
+    kept; the schema still validates the data every time. A cache that cannot be read or written
+    is skipped (the YAML is parsed as before)."""
+    import json
+
+    folder = _disk_cache_dir()
+    path = folder / f"{digest.hex()}-{_loader_stamp().decode()}.json" if folder else None
+    if path is not None:
+        try:
+            return json.loads(path.read_bytes()), []
+        except (OSError, ValueError):
+            pass
+    data, errs = _yaml_from_bytes(raw, rel)
+    if path is not None and not errs and _plain(data):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)  # whole file or nothing: a reader never sees half of it
+            _prune(folder, "*.json", keep=200)
+        except OSError:
+            pass
+    return data, errs
+
+
+def _prune(folder: Path, pattern: str, keep: int) -> None:
+    """Old entries go (by last write), so editing content for a term does not fill the disk."""
+    try:
+        entries = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 _FILE_CACHE: dict[tuple, tuple] = {}
 _FILE_CACHE_SIZE = 64
 
@@ -646,7 +719,7 @@ def _load_file(rel: str, path: Path, model: type) -> tuple[_Parsed | None, list[
     if hit is not None:
         return hit[0], list(hit[1]), hit[2]
     problems: list[Problem] = []
-    data, errs = _yaml_from_bytes(raw, rel)
+    data, errs = _parsed_yaml(raw, rel, key[-1])
     if errs:
         problems += errs
         gaps.tables.update(_table_fields(model).values())
@@ -970,24 +1043,115 @@ def _check_follows(c: Course, problems: list[Problem]) -> None:
 # --------------------------------------------------------------------------- cache and CLI
 
 _cache: dict[Path, tuple[tuple, Course]] = {}
+_dirs_seen: dict[Path, tuple[tuple, list[Path]]] = {}
+
+
+def _content_paths(root: Path) -> list[Path]:
+    """The content files under ``root``; the globs are read again only when a folder changes
+    (a file added, removed or renamed), so checking for edits costs a few stat calls."""
+    folders = sorted({(root / pattern).parent for pattern, _, _ in S.FILES})
+    dirs = tuple(_mtime(d) for d in folders)
+    hit = _dirs_seen.get(root)
+    if hit and hit[0] == dirs:
+        return hit[1]
+    paths = [p for _, p, _, _ in _files(root)]
+    _dirs_seen[root] = (dirs, paths)
+    return paths
+
+
+def _mtime(p: Path) -> tuple:
+    try:
+        st = p.stat()
+    except OSError:
+        return (str(p), 0, -1)
+    return (str(p), st.st_mtime_ns, st.st_size)
 
 
 def _stamp(root: Path) -> tuple:
-    paths = [p for _, p, _, _ in _files(root)]
-    return tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in paths)
+    return tuple(_mtime(p) for p in _content_paths(root))
+
+
+def _course_cache_path(root: Path) -> Path | None:
+    """The on-disk copy of the validated course made from exactly these files (by their bytes)."""
+    import hashlib
+
+    folder = _disk_cache_dir()
+    if folder is None:
+        return None
+    h = hashlib.blake2b(_loader_stamp() + _schema_stamp(), digest_size=16)
+    for p in _content_paths(root):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            h.update(hashlib.blake2b(p.read_bytes(), digest_size=16).digest())
+        except OSError:
+            return None  # the parse below names the problem
+    return folder / f"course-{h.hexdigest()}.pickle"
+
+
+def _schema_stamp() -> bytes:
+    """Changes whenever the schema's classes (and so a pickled course) change."""
+    import hashlib
+
+    import pydantic
+
+    return hashlib.blake2b(Path(S.__file__).read_bytes() + pydantic.VERSION.encode(), digest_size=8).digest()
+
+
+def _cached_course(path: Path | None, root: Path) -> Course | None:
+    import pickle
+
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as f:
+            course = pickle.load(f)
+    except Exception:  # noqa: BLE001 - missing, half-written by another version, corrupt: parse again
+        return None
+    if not isinstance(course, Course):
+        return None
+    course.root = root
+    return course
+
+
+def _keep_course(path: Path | None, course: Course) -> None:
+    import pickle
+
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(course, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, path)
+        _prune(path.parent, "course-*.pickle", keep=4)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+        try:
+            tmp.unlink(missing_ok=True)
+        except Exception:  # noqa: BLE001
+            pass
 
 
 def load_course(root: Path | str | None = None) -> Course:
     """The validated course (``root``, else ``$KESOS_ROOT``, else this checkout); cached until a
-    content file changes. Raises ContentError when there is an error (warnings do not raise)."""
+    content file changes. Raises ContentError when there is an error (warnings do not raise).
+
+    A course that validated is also kept on disk (``$KESOS_CACHE_DIR``, else the user cache
+    folder; ``off`` turns it off), keyed by the bytes of every content file and by the loader and
+    schema code, so a new kernel reads it back in milliseconds instead of parsing and validating
+    all the YAML again. Content with an error is never kept: it is parsed, and named, every time.
+    """
     root = Path(root).resolve() if root else _default_root()
     stamp = _stamp(root)
     hit = _cache.get(root)
     if hit and hit[0] == stamp:
         return hit[1]
-    course, problems = parse(root)
+    disk = _course_cache_path(root)
+    course = _cached_course(disk, root)
     if course is None:
-        raise ContentError(problems or [Problem(str(root), None, None, "no content found")])
+        course, problems = parse(root)
+        if course is None:
+            raise ContentError(problems or [Problem(str(root), None, None, "no content found")])
+        _keep_course(disk, course)
     _cache[root] = (stamp, course)
     return course
 

@@ -379,7 +379,7 @@ def chapter_activities(course, chapter, lang: str) -> list:
             if cell.cell_type != "code":
                 continue
             for name, args, _ in _calls(cell.source):
-                ids = args[0] if name == "kesos.quiz" and args else args[:1] if name == "kesos.show" else []
+                ids = args[0] if name == "kesos.quiz" and args else args if name == "kesos.show" else []
                 out += [course.activities[i] for i in ids if i in course.activities and course.activities[i] not in out]
     return out + [a for a in course.activities_in(chapter.id) if a not in out]
 
@@ -414,7 +414,7 @@ def render_html(course, chapter, lang: str, key: bool = False) -> str:
             continue
         for name, args, kwargs in _calls(cell.source):
             if name in ("kesos.show", "kesos.quiz") and args:
-                ids = args[0] if name == "kesos.quiz" else [args[0]]
+                ids = args[0] if name == "kesos.quiz" else list(args)
                 if name == "kesos.quiz" and kwargs.get("title"):
                     body.append(f"<h3>{esc(str(kwargs['title']))}</h3>")
                 for i in ids:

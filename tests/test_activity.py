@@ -382,6 +382,24 @@ def test_quiz_is_one_component_with_a_running_score(store):
     assert q.handle({"kind": "check", "id": "nope", "answer": []}) is None
 
 
+def test_show_with_several_ids_is_one_component_without_a_score(store):
+    """kesos.show(a, b, …): one model for the cases of a discussion block, each answered, checked
+    and recorded on its own, an unknown id shown as its message; no running score."""
+    from kesos.activity.static_html import render
+
+    kesos.setup("en")
+    w = kesos.show("q-view-midgley", "nope", "q-classify-views")
+    assert isinstance(w, ActivityWidget) and not w.is_quiz and w.quiz == {}
+    assert [v["type"] for v in w.views] == ["choice", "notice", "classification"]
+    r = check(w, {"choice": ["a"]}, "q-view-midgley")
+    assert r["correct"] is True and "quiz_score" not in r
+    check(w, {"pairs": {"e1": "condition"}}, "q-classify-views")
+    assert [a.item_id for a in store.attempts()] == ["q-view-midgley", "q-classify-views"]
+    page = render(w.views, w.quiz)
+    assert "Quiz score" not in page and page.count("data-kesos-id=") == 2
+    assert kesos.show("q-view-midgley").views[0]["id"] == "q-view-midgley"  # one id: as before
+
+
 def test_language_follows_setup(store):
     kesos.setup("id")
     w = kesos.show("q-view-midgley")

@@ -70,7 +70,7 @@ def _dotted(node: ast.AST) -> str | None:
 
 def course_calls(path: Path) -> list[tuple]:
     """The course calls of a notebook, in order, in a language-neutral form:
-    ``("show", id)``, ``("quiz", (ids...))``, ``("figures.<name>", args, kwargs)``; anything else in
+    ``("show", id, ...)``, ``("quiz", (ids...))``, ``("figures.<name>", args, kwargs)``; anything else in
     a code cell (after the setup cell) becomes ``("other", <source>)``. Quiz titles are ignored:
     they are written in the notebook's language."""
     calls: list[tuple] = []
@@ -89,8 +89,8 @@ def course_calls(path: Path) -> list[tuple]:
                 kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords} if call else {}
             except ValueError:
                 name = None
-            if name == "kesos.show" and len(args) == 1 and not kwargs:
-                calls.append(("show", args[0]))
+            if name == "kesos.show" and args and all(isinstance(a, str) for a in args) and not kwargs:
+                calls.append(("show", *args))
             elif name == "kesos.quiz" and len(args) == 1 and set(kwargs) <= {"title"}:
                 calls.append(("quiz", tuple(args[0])))
             elif name and name.startswith(("kesos.figures.", "kesos.study.")) and "lang" not in kwargs:
@@ -111,7 +111,7 @@ def shown_ids(path: Path) -> list[str]:
     out: list[str] = []
     for call in course_calls(path):
         if call[0] == "show":
-            out.append(call[1])
+            out.extend(call[1:])
         elif call[0] == "quiz":
             out.extend(call[1])
     return out

@@ -24,7 +24,7 @@ def test_views_table_groups_welfare_definitions_under_the_three_views(course, la
     """views_table() shows every welfare definition that has a view under that view's label, in the
     notebook's language, with the three views in the chapter's order (condition, system,
     discipline) and each view's rows together."""
-    df = figures.views_table(lang)
+    df = figures.views_table(lang).to_pandas()
     welfare = [d for d in course.definitions.values() if d.view]
     assert len(df) == len(welfare)
     expected = {(t(f"view_{d.view}", lang), course.cite(d.cite, lang)) for d in welfare}
@@ -46,7 +46,7 @@ def test_views_table_groups_welfare_definitions_under_the_three_views(course, la
 def test_roles_matrix_marks_shared_roles(course, lang):
     """roles_matrix() marks enabler, broker and advocate as named in all three role lists, and the
     activist in two (Huda and Zastrow, not Parsons et al.)."""
-    df = figures.roles_matrix(lang)
+    df = figures.roles_matrix(lang).to_pandas()
     name = lambda role: course.roles[role].name.get(lang)  # noqa: E731
     columns = {rl_id: course.cite(rl.cite, lang) for rl_id, rl in course.role_lists.items()}
     count = t("col_lists", lang)
@@ -86,7 +86,7 @@ def test_stages_cycle_is_svg_with_all_six_stage_labels(course, lang):
 @pytest.mark.parametrize("list_id", ["list-welfare-functions", "list-siporin-stages", "list-methods-auxiliary"])
 def test_list_table_numbers_entries_from_one(course, lang, list_id):
     """list_table() numbers a list's entries 1, 2, 3, ... in the list's order, with their labels."""
-    df = figures.list_table(list_id, lang)
+    df = figures.list_table(list_id, lang).to_pandas()
     entries = course.lists[list_id].entries
     assert list(df.index) == list(range(1, len(entries) + 1))
     assert list(df[t("col_item", lang)]) == [e.label.get(lang) for e in entries]
@@ -272,3 +272,31 @@ def test_every_content_text_is_escaped_in_figures_and_activities(poisoned_root, 
             _assert_escaped(page + _html_of(w), item_id)
     finally:
         kesos.setup("id")
+
+
+def test_tables_render_accessible_html_without_pandas():
+    """A chapter's tables cost no pandas import (half a second per notebook): the HTML has one
+    header row with column scopes, row headers, a group header spanning its rows, and the caption;
+    to_pandas() gives the same table for code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom kesos import figures\n"
+        "h = figures.views_table('en')._repr_html_() + figures.roles_matrix('en')._repr_html_()"
+        " + figures.list_table('list-mediator-activities', 'en')._repr_html_()\n"
+        "assert '<th scope=\"col\">' in h and '<th scope=\"row\">' in h and 'rowspan=' in h, h[:300]\n"
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert out.stdout.strip() == "False", out.stderr
+    table = figures.list_table("list-mediator-activities", "en")
+    assert "<caption>The mediator&#x27;s activities (Suharto 2010:101)</caption>" in table._repr_html_()
+    df = table.to_pandas()
+    assert list(df.index) == [1, 2, 3, 4] and df.index.name == "No."
+    assert list(df[t("col_item", "en")]) == table.column(t("col_item", "en"))
+    grouped = figures.views_table("en")
+    page = grouped._repr_html_()
+    first = grouped.index[0][0]
+    assert page.count(f">{_html.escape(first, quote=True)}</th>") == 1  # shown once, spanning its rows
+    assert f"rowspan={sum(1 for i in grouped.index if i[0] == first)}>" in page

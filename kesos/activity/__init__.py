@@ -17,7 +17,7 @@ import os
 from kesos.content import ContentError, UnknownItemError, load_course
 from kesos.i18n import get_language, t
 
-__all__ = ["make_widget", "make_quiz", "current_course", "Message", "content_error", "unknown_item"]
+__all__ = ["make_widget", "make_quiz", "make_set", "current_course", "Message", "content_error", "unknown_item"]
 
 
 def current_course(root=None):
@@ -86,6 +86,18 @@ def make_quiz(item_ids: list[str], title: str | None = None, *, lang: str | None
     """Several activities in ONE component, with a running score (sum of latest scores / maximum);
     an unknown id shows its message there and does not count."""
     lang = lang or get_language()
+    return _several(item_ids, title or t("quiz_title", lang), lang=lang, store=store, course=course, reveal=reveal)
+
+
+def make_set(item_ids: list[str], *, lang: str | None = None, store=None, course=None, reveal: str = "after_two"):
+    """Several activities in ONE component without a score (``kesos.show(a, b, …)``): cases to
+    discuss one after another, where a running score would suggest one right answer."""
+    return _several(item_ids, None, lang=lang or get_language(), store=store, course=course, reveal=reveal)
+
+
+def _several(item_ids, title, *, lang, store, course, reveal):
+    if not item_ids:
+        return Message(t("unknown_item", lang, item_id=""), [], "kesos-unknown-item")
     try:
         course = course or current_course()
     except ContentError as e:
@@ -99,4 +111,4 @@ def make_quiz(item_ids: list[str], title: str | None = None, *, lang: str | None
     from kesos.activity.widget import ActivityWidget
 
     return ActivityWidget(activities, course, lang=lang, store=store, reveal=reveal,
-                          quiz_title=title or t("quiz_title", lang), notices=notices)
+                          quiz_title=title, notices=notices)

@@ -44,6 +44,19 @@ class _State:
     attempts: int | None = None  # attempts stored for this item (read once, then counted)
 
 
+_LAYOUT: list = []
+
+
+def _shared_layout():
+    """One ``Layout`` model for every activity in the kernel: a DOMWidget makes a layout model of
+    its own otherwise, which nearly doubles the widget models of a chapter (and the front end's work)."""
+    from ipywidgets import Layout
+
+    if not _LAYOUT or getattr(_LAYOUT[0], "comm", None) is None:  # first time, or closed (close_all)
+        _LAYOUT[:] = [Layout()]
+    return _LAYOUT[0]
+
+
 class ActivityWidget(anywidget.AnyWidget):
     """``kesos.show(id)`` / ``kesos.quiz(ids)``. Traits: ``views`` (public views, plus a learner's
     ``restored`` answer and result), ``quiz`` (title and running score, or empty), ``lang``."""
@@ -77,7 +90,7 @@ class ActivityWidget(anywidget.AnyWidget):
             views.append(v)
         for pos, notice in sorted((notices or {}).items()):  # unknown ids in a quiz: a message
             views.insert(pos, notice)
-        super().__init__(views=views, lang=lang)
+        super().__init__(views=views, lang=lang, layout=_shared_layout())
         if self.is_quiz:
             self.quiz = {"title": quiz_title, "score": self.quiz_score()}
         self.on_msg(self._on_msg)

@@ -56,7 +56,7 @@ _SCROLL_EXTRA_JS = f"""() => {{
 
 
 def expected_activities(path: Path) -> int:
-    """How many activities a notebook shows: one per kesos.show("…"), one per id in kesos.quiz([…])."""
+    """How many activities a notebook shows: one per id in kesos.show("…", …) and in kesos.quiz([…])."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     n = 0
     for cell in nb["cells"]:
@@ -67,7 +67,7 @@ def expected_activities(path: Path) -> int:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "kesos":
                 if node.func.attr == "show":
-                    n += 1
+                    n += len(node.args)
                 elif node.func.attr == "quiz" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
                     n += len(node.args[0].elts)
     return n
