@@ -1094,7 +1094,8 @@ def _schema_stamp() -> bytes:
 
     import pydantic
 
-    return hashlib.blake2b(Path(S.__file__).read_bytes() + pydantic.VERSION.encode(), digest_size=8).digest()
+    versions = f"{pydantic.VERSION} {sys.version_info[:2]}".encode()  # a shared home may see several Pythons
+    return hashlib.blake2b(Path(S.__file__).read_bytes() + versions, digest_size=8).digest()
 
 
 def _cached_course(path: Path | None, root: Path) -> Course | None:
