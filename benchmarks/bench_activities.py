@@ -13,7 +13,6 @@ Usage: PYTHONPATH=. python benchmarks/bench_activities.py [--repeat N] [--runs N
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -31,6 +30,7 @@ from kesos.activity import make_quiz, make_widget  # noqa: E402
 from kesos.activity.view import to_front  # noqa: E402
 from kesos.activity.widget import STATIC  # noqa: E402
 from kesos.content import load_course  # noqa: E402
+from kesos.handout import shown_ids  # noqa: E402
 from kesos.progress import ProgressStore  # noqa: E402
 
 
@@ -138,21 +138,7 @@ def execute(path: Path | None, store_state: bool = True, phases: list | None = N
 
 
 def count_activities(path: Path) -> int:
-    import ast
-
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    n = 0
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        for node in ast.walk(ast.parse("".join(cell["source"]))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "kesos":
-                if node.func.attr == "show":
-                    n += len(node.args)
-                elif node.func.attr == "quiz" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
-                    n += len(node.args[0].elts)
-    return n
+    return len(shown_ids(path))
 
 
 def notebooks(runs: int) -> None:

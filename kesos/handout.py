@@ -370,17 +370,32 @@ def _references(course, text: str, lang: str) -> str:
     return f'<h2>{esc(t("handout_references", lang))}</h2><ul class="refs">' + "".join(items) + "</ul>"
 
 
+def _shown_in_call(name: str, args: list) -> list:
+    """The activity ids of one ``kesos.show(id, …)`` / ``kesos.quiz([ids], …)`` call."""
+    if name == "kesos.quiz" and args and isinstance(args[0], (list, tuple)):
+        return list(args[0])
+    return list(args) if name == "kesos.show" else []
+
+
+def shown_ids(path: Path) -> list[str]:
+    """The activity ids a notebook shows, in order, one per id of every kesos.show / kesos.quiz
+    call (also used by the benchmarks and the browser tests to know what a chapter shows)."""
+    out: list[str] = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "code":
+            for name, args, _ in _calls(cell.source):
+                out += _shown_in_call(name, args)
+    return out
+
+
 def chapter_activities(course, chapter, lang: str) -> list:
     """The activities in the order the chapter notebook shows them (then any it does not show)."""
     out: list = []
     path = notebook_path(course, chapter, lang)
     if path.exists():
-        for cell in nbformat.read(path, as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            for name, args, _ in _calls(cell.source):
-                ids = args[0] if name == "kesos.quiz" and args else args if name == "kesos.show" else []
-                out += [course.activities[i] for i in ids if i in course.activities and course.activities[i] not in out]
+        for i in shown_ids(path):
+            if i in course.activities and course.activities[i] not in out:
+                out.append(course.activities[i])
     return out + [a for a in course.activities_in(chapter.id) if a not in out]
 
 
@@ -414,7 +429,7 @@ def render_html(course, chapter, lang: str, key: bool = False) -> str:
             continue
         for name, args, kwargs in _calls(cell.source):
             if name in ("kesos.show", "kesos.quiz") and args:
-                ids = args[0] if name == "kesos.quiz" else list(args)
+                ids = _shown_in_call(name, args)
                 if name == "kesos.quiz" and kwargs.get("title"):
                     body.append(f"<h3>{esc(str(kwargs['title']))}</h3>")
                 for i in ids:

@@ -10,13 +10,14 @@ notebook starts alone and memory stays bounded.
 """
 from __future__ import annotations
 
-import ast
 import json
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+from kesos.handout import shown_ids
 
 from . import harness
 
@@ -57,20 +58,7 @@ _SCROLL_EXTRA_JS = f"""() => {{
 
 def expected_activities(path: Path) -> int:
     """How many activities a notebook shows: one per id in kesos.show("…", …) and in kesos.quiz([…])."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
-    n = 0
-    for cell in nb["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        for node in ast.walk(ast.parse(src)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "kesos":
-                if node.func.attr == "show":
-                    n += len(node.args)
-                elif node.func.attr == "quiz" and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
-                    n += len(node.args[0].elts)
-    return n
+    return len(shown_ids(path))
 
 
 # --------------------------------------------------------------------------- REST clean-up
